@@ -1,0 +1,127 @@
+# thinhv top-level Makefile.
+#   make            userspace tools + kernel module
+#   make tools      libthinhv.a and the `thinhv` CLI (build/)
+#   make module     thinhv.ko via Kbuild (KDIR=, default: the lab kernel's headers)
+#   make check      deps, unit tests, lint, lab scenarios    (SAN=1: ASan+UBSan)
+#   make demo       the whole story in the emulated lab
+#   make bench | fuzz | lint | install | clean
+
+SHELL := /bin/bash
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+SRC := $(CURDIR)
+B := build
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.0-dev)
+
+# Lab kernel: Debian's linux-headers-amd64 names the version the lab boots.
+LAB_KVER = $(shell $(SRC)/tests/lab/kver.sh)
+KDIR ?= /usr/src/linux-headers-$(LAB_KVER)
+
+PKGS := libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -D_GNU_SOURCE -DTHINHV_VERSION='"$(VERSION)"' \
+	-I$(SRC)/include -I$(SRC)
+LDFLAGS ?=
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+B := build/san
+endif
+
+# Each component lists its userspace sources (LIB_SRCS: pure shared code and
+# host-only code; built into libthinhv.a) in its own fragment.
+LIB_SRCS :=
+-include policy/build.mk vtd/build.mk attest/build.mk thinhv/build.mk
+
+CLI_SRCS := $(wildcard auditcli/*.c)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/%.o)
+
+.PHONY: all tools module check unit lint lab demo bench fuzz soak install \
+	clean deps lab-deps
+
+all: tools module
+
+tools: $(B)/thinhv $(B)/libthinhv.a
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libthinhv.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+# Commands and tests register themselves from constructors: link whole archive.
+$(B)/thinhv: $(CLI_OBJS) $(B)/libthinhv.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -Wl,--whole-archive $(B)/libthinhv.a \
+		-Wl,--no-whole-archive $(PKG_LIBS) -lcunit
+
+$(B)/unit_tests: $(UNIT_OBJS) $(B)/libthinhv.a
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(B)/libthinhv.a \
+		-Wl,--no-whole-archive $(PKG_LIBS) -lcunit
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+module:
+	$(MAKE) -C $(KDIR) M=$(SRC) modules
+
+deps:
+	@$(SRC)/scripts/deps.sh
+
+unit: $(B)/unit_tests $(B)/thinhv
+	THINHV_SRCDIR=$(SRC) THINHV_CLI=$(SRC)/$(B)/thinhv ./$(B)/unit_tests
+
+LINT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+lint:
+	@echo "lint: clang-format"
+	@clang-format --dry-run -Werror $(LINT_FILES)
+	@echo "lint: cppcheck"
+	@cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+		--enable=warning,portability --suppress=missingIncludeSystem \
+		-I include -D__x86_64__ $(LINT_FILES)
+
+lab: tools module
+	$(SRC)/tests/lab/check
+
+check: deps
+	$(MAKE) unit
+	$(MAKE) lint
+	$(MAKE) lab
+
+demo: deps
+	$(MAKE) tools module
+	$(SRC)/tests/lab/demo
+
+bench: deps tools module
+	$(SRC)/tests/bench/run
+
+fuzz: deps
+	$(MAKE) -f tests/fuzz/fuzz.mk
+
+soak: deps tools module
+	$(SRC)/tests/lab/soak $(or $(N),200)
+
+PREFIX ?= /usr/local
+install: tools
+	install -D -m 0755 $(B)/thinhv $(DESTDIR)$(PREFIX)/sbin/thinhv
+	install -d $(DESTDIR)$(PREFIX)/share/thinhv
+	[ ! -d policy/examples ] || cp -r policy/examples $(DESTDIR)$(PREFIX)/share/thinhv/
+	[ ! -f policy/thinhv-policy.xsd ] || install -m 0644 policy/thinhv-policy.xsd $(DESTDIR)$(PREFIX)/share/thinhv/
+	[ ! -f thinhv.ko ] || install -D -m 0644 thinhv.ko $(DESTDIR)/lib/modules/$(LAB_KVER)/extra/thinhv.ko
+
+clean:
+	rm -rf build
+	-[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(SRC) clean
