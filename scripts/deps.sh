@@ -7,6 +7,7 @@ PKGS=(
   build-essential pkg-config kmod cpio zstd xz-utils file bc
   libpci-dev pciutils libxml2-dev libxml2-utils libsodium-dev libcunit1-dev
   libtss2-dev tpm2-tools swtpm swtpm-tools
+  libssl-dev
   acpica-tools
   clang llvm libclang-rt-14-dev clang-format cppcheck
   qemu-system-x86 qemu-utils
