@@ -24,6 +24,8 @@ struct audit_src;
 
 #define AUDIT_REC_MANIFEST "THINHV-RECORDING"
 #define AUDIT_REC_VERSION 1
+/* Content of a recorded file the recorder was not allowed to read. */
+#define AUDIT_REC_UNREADABLE "thinhv-recording: unreadable (EACCES)\n"
 
 int audit_src_open(struct audit_src **out, const char *record_dir,
 		   const char *replay_dir, char *err, size_t errlen);
@@ -178,6 +180,8 @@ struct audit_inv {
 int audit_gather(struct audit_src *s, struct audit_inv *inv, char *err,
 		 size_t errlen);
 void audit_inv_free(struct audit_inv *inv);
+/* False for bridges and the IOMMU function: not DMA masters of their own. */
+bool audit_dev_is_master(const struct audit_dev *d);
 /* Short human names for enum audit_reach. */
 const char *audit_reach_name(int reach);
 /* The device's bridge chain as text "00:1c.0 > 02:00.0". */

@@ -370,7 +370,7 @@ static void build_views(const struct audit_inv *inv, const struct audit_dev *d,
 
 static bool compared(const struct audit_dev *d)
 {
-	return (d->class_code >> 16) != 0x06; /* bridges are not masters */
+	return audit_dev_is_master(d);
 }
 
 void audit_print_compare_text(const struct audit_inv *inv, FILE *f, bool colour)

@@ -131,7 +131,7 @@ const char *audit_sev_name(int sev)
 
 static bool dma_master(const struct audit_dev *d)
 {
-	return (d->class_code >> 16) != 0x06;
+	return audit_dev_is_master(d);
 }
 
 static void eval_devices(const struct audit_inv *inv, struct audit_findings *fs)

@@ -159,7 +159,7 @@ static void svg(FILE *f, const struct audit_inv *inv)
 	}
 	seg_layout(p, x, w);
 	for (int i = 0; i < inv->ndevs; i++)
-		rows += (inv->devs[i].class_code >> 16) != 0x06;
+		rows += audit_dev_is_master(&inv->devs[i]);
 	fprintf(f,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 		"height=\"%d\" role=\"img\" aria-label=\"DMA reach over the "
@@ -167,7 +167,7 @@ static void svg(FILE *f, const struct audit_inv *inv)
 		SVG_W, rows * ROW_H + 8);
 	svg_row(f, p, NULL, y, x, w);
 	for (int i = 0; i < inv->ndevs; i++) {
-		if ((inv->devs[i].class_code >> 16) == 0x06)
+		if (!audit_dev_is_master(&inv->devs[i]))
 			continue;
 		y += ROW_H;
 		svg_row(f, p, &inv->devs[i], y, x, w);

@@ -71,6 +71,29 @@ static void limit(struct audit_inv *inv, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const char *errtext(int rc)
+{
+	if (rc == -ELOOP || rc == -EXDEV)
+		return "symbolic link inside the recording refused (replay "
+		       "never follows links)";
+	return strerror(-rc);
+}
+
+/* Lists a directory; absence is data (-ENOENT), anything else is an error
+ * that names the directory. */
+static int list_checked(struct audit_src *s, const char *path, char ***names,
+			size_t *n, char *err, size_t errlen)
+{
+	char where[512];
+	int rc = audit_src_list(s, path, names, n);
+
+	if (!rc || rc == -ENOENT)
+		return rc;
+	ierr(err, errlen, "%s: %s",
+	     audit_src_where(s, path, where, sizeof(where)), errtext(rc));
+	return -EINVAL;
+}
+
 static uint16_t cfg16(const struct audit_dev *d, size_t off)
 {
 	return hv_fits(off, 2, d->cfglen) ? hv_le16(d->cfg + off) : 0;
@@ -276,7 +299,7 @@ static int gather_device(struct audit_src *s, const char *name,
 	rc = audit_src_read(s, path, sizeof(d->cfg), &cfg, &len);
 	if (rc) {
 		ierr(err, errlen, "%s: cannot read config space: %s", where,
-		     strerror(-rc));
+		     errtext(rc));
 		return -EINVAL;
 	}
 	if (len != 64 && len != 256 && len != 4096) {
@@ -412,8 +435,11 @@ static int gather_groups(struct audit_src *s, struct audit_inv *inv, char *err,
 	char **names, path[256], where[512];
 	size_t n;
 
-	if (audit_src_list(s, "/sys/kernel/iommu_groups", &names, &n))
-		return 0;
+	int rc = list_checked(s, "/sys/kernel/iommu_groups", &names, &n, err,
+			      errlen);
+
+	if (rc)
+		return rc == -ENOENT ? 0 : rc;
 	for (size_t i = 0; i < n && p->ngroups < (int)HV_ARRAY_SIZE(p->groups);
 	     i++) {
 		struct audit_group *g = &p->groups[p->ngroups];
@@ -451,7 +477,12 @@ static int gather_groups(struct audit_src *s, struct audit_inv *inv, char *err,
 		}
 		snprintf(path, sizeof(path),
 			 "/sys/kernel/iommu_groups/%s/devices", names[i]);
-		if (!audit_src_list(s, path, &devs, &nd)) {
+		rc = list_checked(s, path, &devs, &nd, err, errlen);
+		if (rc == -EINVAL) {
+			audit_strv_free(names, n);
+			return rc;
+		}
+		if (!rc) {
 			g->ndevs = (int)nd;
 			audit_strv_free(devs, nd);
 		}
@@ -475,8 +506,14 @@ static int gather_fw(struct audit_src *s, struct audit_inv *inv, char *err,
 	char **names, path[128], where[512], ferr_[256];
 	size_t n;
 
+	int lrc;
+
 	p->fw_readable = true;
-	if (audit_src_list(s, "/sys/firmware/acpi/tables", &names, &n)) {
+	lrc = list_checked(s, "/sys/firmware/acpi/tables", &names, &n, err,
+			   errlen);
+	if (lrc == -EINVAL)
+		return lrc;
+	if (lrc) {
 		p->fw_readable = false;
 		limit(inv, "/sys/firmware/acpi/tables not listable: no ACPI "
 			   "table information");
@@ -699,6 +736,13 @@ static void decide_platform(struct audit_inv *inv)
 	}
 }
 
+bool audit_dev_is_master(const struct audit_dev *d)
+{
+	/* Bridges forward others' DMA; the IOMMU function (class 08 06)
+	 * only reads its own tables. */
+	return (d->class_code >> 16) != 0x06 && (d->class_code >> 8) != 0x0806;
+}
+
 const char *audit_reach_name(int reach)
 {
 	switch (reach) {
@@ -727,6 +771,11 @@ static void decide_reach(struct audit_inv *inv)
 			snprintf(w, wl,
 				 "bridge: forwards downstream DMA, "
 				 "not a master of its own");
+		} else if ((d->class_code >> 8) == 0x0806) {
+			d->reach = AUDIT_REACH_NONE;
+			snprintf(w, wl,
+				 "the IOMMU itself (reads its own "
+				 "tables)");
 		} else if (!strcmp(p->owner, "thinhv")) {
 			d->reach = AUDIT_REACH_POLICY;
 			snprintf(w, wl,
@@ -761,7 +810,7 @@ static void decide_reach(struct audit_inv *inv)
 int audit_gather(struct audit_src *s, struct audit_inv *inv, char *err,
 		 size_t errlen)
 {
-	char **names = NULL, where[512];
+	char **names = NULL;
 	size_t n = 0;
 	struct pci_access *pa;
 	int rc;
@@ -769,13 +818,9 @@ int audit_gather(struct audit_src *s, struct audit_inv *inv, char *err,
 	memset(inv, 0, sizeof(*inv));
 	inv->privileged = audit_src_privileged(s);
 	snprintf(inv->label, sizeof(inv->label), "%s", audit_src_label(s));
-	rc = audit_src_list(s, PCI_DEVS, &names, &n);
-	if (rc && rc != -ENOENT) {
-		ierr(err, errlen, "%s: %s",
-		     audit_src_where(s, PCI_DEVS, where, sizeof(where)),
-		     strerror(-rc));
-		return -EINVAL;
-	}
+	rc = list_checked(s, PCI_DEVS, &names, &n, err, errlen);
+	if (rc == -EINVAL)
+		return rc;
 	if (rc)
 		limit(inv, "%s absent: no PCI devices seen", PCI_DEVS);
 	inv->devs = calloc(n ? n : 1, sizeof(*inv->devs));
@@ -811,7 +856,10 @@ int audit_gather(struct audit_src *s, struct audit_inv *inv, char *err,
 		}
 	link_upstream(inv);
 
-	if (!audit_src_list(s, "/sys/class/iommu", &names, &n)) {
+	rc = list_checked(s, "/sys/class/iommu", &names, &n, err, errlen);
+	if (rc == -EINVAL)
+		return rc;
+	if (!rc) {
 		for (size_t i = 0;
 		     i < n && i < HV_ARRAY_SIZE(inv->plat.os_units); i++)
 			snprintf(inv->plat.os_units[inv->plat.nos_units++],

@@ -360,8 +360,15 @@ int audit_src_read(struct audit_src *s, const char *path, size_t max,
 
 	*buf = NULL;
 	*len = 0;
-	if (fd < 0)
-		return errno == ELOOP ? -ELOOP : -errno;
+	if (fd < 0) {
+		int e = -errno;
+
+		/* Permission is denied at open() for root-only files. */
+		if (s->record && (e == -EACCES || e == -EPERM))
+			rec_write(s, path, AUDIT_REC_UNREADABLE,
+				  strlen(AUDIT_REC_UNREADABLE));
+		return e;
+	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		return -EISDIR;
@@ -375,13 +382,17 @@ int audit_src_read(struct audit_src *s, const char *path, size_t max,
 		ssize_t r = read(fd, b + n, max - n);
 
 		if (r < 0) {
+			int e;
+
 			if (errno == EINTR)
 				continue;
 			/* sysfs attributes can refuse reads (EIO, EACCES). */
-			int e = -errno;
-
+			e = -errno;
 			close(fd);
 			free(b);
+			if (s->record && (e == -EACCES || e == -EPERM))
+				rec_write(s, path, AUDIT_REC_UNREADABLE,
+					  strlen(AUDIT_REC_UNREADABLE));
 			return e;
 		}
 		if (r == 0)
@@ -390,6 +401,11 @@ int audit_src_read(struct audit_src *s, const char *path, size_t max,
 	}
 	close(fd);
 	b[n] = '\0';
+	if (s->replay && n == strlen(AUDIT_REC_UNREADABLE) &&
+	    !memcmp(b, AUDIT_REC_UNREADABLE, n)) {
+		free(b);
+		return -EACCES;
+	}
 	if (s->record)
 		rec_write(s, path, b, n);
 	*buf = b;
@@ -453,7 +469,9 @@ int audit_src_list(struct audit_src *s, const char *path, char ***names,
 		return -ENOMEM;
 	}
 	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		/* Dot entries never occur in sysfs; a recording uses .keep
+		 * to keep an empty directory in version control. */
+		if (e->d_name[0] == '.')
 			continue;
 		if (cnt == cap) {
 			size_t nc = cap ? cap * 2 : 16;
@@ -472,8 +490,12 @@ int audit_src_list(struct audit_src *s, const char *path, char ***names,
 	closedir(d);
 	if (cnt)
 		qsort(v, cnt, sizeof(*v), cmpstr);
-	if (s->record)
-		mkdirs_at(s->recfd, rel(path), true);
+	if (s->record && !mkdirs_at(s->recfd, rel(path), true)) {
+		char keep[PATH_MAX];
+
+		snprintf(keep, sizeof(keep), "%s/.keep", path);
+		rec_write(s, keep, "", 0);
+	}
 	*names = v;
 	*n = cnt;
 	return 0;
