@@ -36,6 +36,9 @@ static const struct tcb_part tcb_parts[] = {
 	  "~200 kLOC minimum (Linux dom0); Windows parent: not published",
 	  "same figure (NOVA, EuroSys 2010, Fig. 1); Colp et al., Breaking "
 	  "Up is Hard to Do (Xoar), SOSP 2011" },
+	{ "driver-domain", "Hyper-V hypervisor", "~100 kLOC",
+	  "Steinberg & Kauer, EuroSys 2010, Fig. 1 (closed source, not "
+	  "verifiable)" },
 	{ "in-hypervisor", "VMware ESXi vmkernel with its drivers",
 	  "~200 kLOC (closed source, not verifiable)",
 	  "Steinberg & Kauer, EuroSys 2010, Fig. 1" },

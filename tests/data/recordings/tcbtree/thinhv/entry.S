@@ -1,0 +1,3 @@
+/* entry.S - fixture (3 lines). */
+.text
+	ret

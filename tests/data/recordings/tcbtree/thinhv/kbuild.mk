@@ -1,0 +1,2 @@
+thinhv-y += thinhv/core.o \
+	thinhv/entry.o

@@ -1,0 +1,2 @@
+# an object whose source is missing is not counted
+thinhv-y += vtd/missing.o
