@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_att_swtpm.c - end-to-end attestation against a swtpm this suite
+ * starts and stops (host userspace). With no hypervisor on the host, the
+ * suite plays the kernel's part: it extends PCR 12 in every bank with
+ * tpm2_pcrextend and writes the matching event log with the pure encoder,
+ * plus a small firmware log for PCRs 0-7. Then it drives the real `thinhv`
+ * binary ($THINHV_CLI) and the stock tools (tpm2_checkquote, tpm2_eventlog,
+ * tpm2_makecredential) and tampers with the evidence.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include "unit.h"
+#include "attest/att.h"
+#include "thinhv/tcg_log.h"
+
+static char dir[] = "/tmp/thinhv-att-XXXXXX";
+static char tcti[96];
+static const char *cli;
+static pid_t swtpm_pid = -1;
+static int ready;
+static uint8_t pcr12[32];     /* expected SHA-256 PCR 12 after launch */
+static uint8_t fw_pcr[8][32]; /* expected PCRs 0-7 */
+static uint8_t meas[3][32];   /* SHA-256 of hypervisor, policy, state */
+static const char nonce[] = "6e6f6e63652d666f722d74657374732d31";
+
+/* Run a shell command; its stdout+stderr (truncated) in out, exit status
+ * returned (-1 when it did not exit normally). */
+static int run(char *out, size_t outlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int run(char *out, size_t outlen, const char *fmt, ...)
+{
+	char cmd[4096];
+	size_t n = 0;
+	va_list ap;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
+	va_end(ap);
+	strcat(cmd, " 2>&1");
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (out && outlen) {
+		n = fread(out, 1, outlen - 1, p);
+		out[n] = '\0';
+	}
+	{
+		char sink[512];
+
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int port_free(int port)
+{
+	struct sockaddr_in a;
+	int s = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	if (s < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = bind(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(s);
+	return ok;
+}
+
+static int port_up(int port)
+{
+	struct sockaddr_in a;
+	int s = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	if (s < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(s);
+	return ok;
+}
+
+static int start_swtpm(void)
+{
+	char state[128], srv[96], ctrl[96], logf[160];
+	int port = 0;
+
+	for (int i = 0; i < 50 && !port; i++) {
+		int p = 20000 + (int)randombytes_uniform(30000) * 2;
+
+		if (port_free(p) && port_free(p + 1))
+			port = p;
+	}
+	if (!port)
+		return -1;
+	snprintf(state, sizeof(state), "dir=%s", dir);
+	snprintf(srv, sizeof(srv), "type=tcp,port=%d,bindaddr=127.0.0.1", port);
+	snprintf(ctrl, sizeof(ctrl), "type=tcp,port=%d,bindaddr=127.0.0.1",
+		 port + 1);
+	snprintf(logf, sizeof(logf), "%s/swtpm.out", dir);
+	swtpm_pid = fork();
+	if (swtpm_pid < 0)
+		return -1;
+	if (swtpm_pid == 0) {
+		int fd = open(logf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		/* if the runner dies, swtpm goes with it */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execlp("swtpm", "swtpm", "socket", "--tpm2", "--server", srv,
+		       "--ctrl", ctrl, "--flags", "not-need-init,startup-clear",
+		       "--tpmstate", state, (char *)NULL);
+		_exit(127);
+	}
+	/* bounded wait for the server socket: 10 s */
+	for (int i = 0; i < 200; i++) {
+		int st;
+
+		if (waitpid(swtpm_pid, &st, WNOHANG) == swtpm_pid) {
+			swtpm_pid = -1;
+			return -1;
+		}
+		if (port_up(port)) {
+			snprintf(tcti, sizeof(tcti),
+				 "swtpm:host=127.0.0.1,port=%d", port);
+			setenv("TPM2TOOLS_TCTI", tcti, 1);
+			setenv("THINHV_TCTI", tcti, 1);
+			return 0;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+static void stop_swtpm(void)
+{
+	if (swtpm_pid > 0) {
+		kill(swtpm_pid, SIGTERM);
+		waitpid(swtpm_pid, NULL, 0);
+	}
+	swtpm_pid = -1;
+}
+
+static int write_file(const char *name, const void *p, size_t n)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return att_write_file(path, p, n);
+}
+
+static void hexs(const uint8_t *p, size_t n, char *out)
+{
+	sodium_bin2hex(out, 2 * n + 1, p, n);
+}
+
+static void extend_expect(uint8_t pcr[32], const uint8_t d[32])
+{
+	uint8_t tmp[64];
+
+	memcpy(tmp, pcr, 32);
+	memcpy(tmp + 32, d, 32);
+	crypto_hash_sha256(pcr, tmp, 64);
+}
+
+/* What thinhv.ko does at launch, for every bank swtpm has allocated. */
+static int simulate_launch(void)
+{
+	static const char *const md[4] = { "SHA1", "SHA256", "SHA384",
+					   "SHA512" };
+	static const char *const tname[4] = { "sha1", "sha256", "sha384",
+					      "sha512" };
+	static const struct att_bank banks[4] = {
+		{ ATT_ALG_SHA1, 20 },
+		{ ATT_ALG_SHA256, 32 },
+		{ ATT_ALG_SHA384, 48 },
+		{ ATT_ALG_SHA512, 64 },
+	};
+	static const uint32_t tags[3] = { ATT_TAG_HYPERVISOR, ATT_TAG_POLICY,
+					  ATT_TAG_ISOLATION };
+	static const char *const data[3] = {
+		"thinhv hypervisor image (test stand-in)",
+		"thinhv policy blob (test stand-in)",
+		"devices:0000:00:02.0=dom1;ranges:0x1000-0x1fff",
+	};
+	uint8_t buf[4096], d[4][64];
+	const uint8_t *dp[4] = { d[0], d[1], d[2], d[3] };
+	struct att_log log;
+	char cmd[1024], out[512], hx[4][129];
+
+	if (att_log_init(&log, buf, sizeof(buf), banks, 4))
+		return -1;
+	memset(pcr12, 0, sizeof(pcr12));
+	for (int i = 0; i < 3; i++) {
+		for (int b = 0; b < 4; b++) {
+			unsigned int dl = 0;
+
+			if (!EVP_Digest(data[i], strlen(data[i]), d[b], &dl,
+					EVP_get_digestbyname(md[b]), NULL) ||
+			    dl != banks[b].size)
+				return -1;
+			hexs(d[b], dl, hx[b]);
+		}
+		memcpy(meas[i], d[1], 32);
+		snprintf(cmd, sizeof(cmd),
+			 "tpm2_pcrextend %d:%s=%s,%s=%s,%s=%s,%s=%s",
+			 ATT_THINHV_PCR, tname[0], hx[0], tname[1], hx[1],
+			 tname[2], hx[2], tname[3], hx[3]);
+		if (run(out, sizeof(out), "%s", cmd)) {
+			fprintf(stderr, "\n%s: %s\n", cmd, out);
+			return -1;
+		}
+		if (att_log_append_tag(&log, tags[i], dp))
+			return -1;
+		extend_expect(pcr12, d[1]);
+	}
+	return write_file("thinhv.log", buf, log.len);
+}
+
+/* A SHA-256-only firmware log for PCRs 0-7, extended to match. */
+static int simulate_firmware(void)
+{
+	const struct att_bank b = { ATT_ALG_SHA256, 32 };
+	uint8_t buf[4096], d[32], sl[17];
+	const uint8_t *dp[1] = { d };
+	struct att_log log;
+	char hx[65], out[512];
+
+	if (att_log_init(&log, buf, sizeof(buf), &b, 1))
+		return -1;
+	memcpy(sl, "StartupLocality", 16);
+	sl[16] = 0; /* swtpm starts at locality 0 */
+	memset(d, 0, sizeof(d));
+	if (att_log_append(&log, 0, TCG_EV_NO_ACTION, dp, sl, sizeof(sl)))
+		return -1;
+	memset(fw_pcr, 0, sizeof(fw_pcr));
+	for (int pcr = 0; pcr < 8; pcr++) {
+		uint32_t sep = 0;
+
+		crypto_hash_sha256(d, (const uint8_t *)&pcr, sizeof(pcr));
+		hexs(d, 32, hx);
+		if (run(out, sizeof(out), "tpm2_pcrextend %d:sha256=%s", pcr,
+			hx))
+			return -1;
+		if (att_log_append(&log, (uint32_t)pcr, TCG_EV_POST_CODE, dp,
+				   "fw", 2))
+			return -1;
+		extend_expect(fw_pcr[pcr], d);
+		crypto_hash_sha256(d, (const uint8_t *)&sep, sizeof(sep));
+		hexs(d, 32, hx);
+		if (run(out, sizeof(out), "tpm2_pcrextend %d:sha256=%s", pcr,
+			hx))
+			return -1;
+		if (att_log_append(&log, (uint32_t)pcr, TCG_EV_SEPARATOR, dp,
+				   &sep, sizeof(sep)))
+			return -1;
+		extend_expect(fw_pcr[pcr], d);
+	}
+	return write_file("firmware.log", buf, log.len);
+}
+
+static int write_reference(const char *name, const uint8_t *policy)
+{
+	char text[2048], h[65];
+	size_t n = 0;
+
+	hexs(meas[0], 32, h);
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "# test reference\nhypervisor sha256:%s\n", h);
+	hexs(policy, 32, h);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "policy sha256:%s\n",
+			      h);
+	hexs(meas[2], 32, h);
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "isolation-state sha256:%s\n", h);
+	for (int i = 0; i < 8; i++) {
+		hexs(fw_pcr[i], 32, h);
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "pcr%d sha256:%s\n", i, h);
+	}
+	return write_file(name, text, n);
+}
+
+static int suite_cleanup(void);
+
+/* CUnit skips cleanup when init fails: stop swtpm on that path too. */
+static int init_failed(void)
+{
+	suite_cleanup();
+	return -1;
+}
+
+static int suite_init(void)
+{
+	static const char report[] =
+	    "{\"devices\":[{\"bdf\":\"0000:00:02.0\",\"domain\":1}],"
+	    "\"enforcing\":true,\"version\":1}";
+	char out[2048];
+
+	if (sodium_init() < 0)
+		return -1;
+	cli = getenv("THINHV_CLI");
+	if (!cli || !mkdtemp(dir)) {
+		fprintf(stderr, "att_swtpm: THINHV_CLI unset or no tmp dir\n");
+		return -1;
+	}
+	if (start_swtpm()) {
+		fprintf(stderr, "att_swtpm: cannot start swtpm (installed by "
+				"scripts/deps.sh)\n");
+		return init_failed();
+	}
+	if (simulate_firmware() || simulate_launch() ||
+	    write_file("report.json", report, strlen(report)) ||
+	    write_reference("ref.txt", meas[1]))
+		return init_failed();
+	if (run(out, sizeof(out),
+		"cd %s && %s ak create -o ak.pub --pem ak.pem --ek ek.pub "
+		"--ek-pem ek.pem",
+		dir, cli) ||
+	    run(out, sizeof(out),
+		"cd %s && %s attest --nonce %s -o ev.bin --report report.json "
+		"--thinhv-log thinhv.log --firmware-log firmware.log",
+		dir, cli, nonce)) {
+		fprintf(stderr, "att_swtpm: setup failed: %s\n", out);
+		return init_failed();
+	}
+	ready = 1;
+	return 0;
+}
+
+static int suite_cleanup(void)
+{
+	stop_swtpm();
+	/* THINHV_TEST_KEEP=1 keeps the evidence for inspection */
+	if (strchr(dir, 'X') == NULL && !getenv("THINHV_TEST_KEEP"))
+		run(NULL, 0, "rm -rf %s", dir);
+	return 0;
+}
+
+/* Verify BUNDLE in dir; returns the exit status, output in out. */
+static int verify(char *out, size_t outlen, const char *bundle,
+		  const char *extra)
+{
+	return run(out, outlen,
+		   "cd %s && %s verify %s --ak ak.pub --nonce %s %s", dir, cli,
+		   bundle, nonce, extra ? extra : "");
+}
+
+static int check_is(const char *out, const char *name, const char *status)
+{
+	char want[64];
+	const char *p;
+
+	snprintf(want, sizeof(want), "check %s ", name);
+	p = strstr(out, want);
+	if (!p)
+		return 0;
+	p += strlen(want);
+	while (*p == ' ')
+		p++;
+	return !strncmp(p, status, strlen(status));
+}
+
+static void test_verify_passes(void)
+{
+	char out[8192];
+	int rc;
+
+	CU_ASSERT_FATAL(ready);
+	rc = verify(out, sizeof(out), "ev.bin", "--reference ref.txt");
+	if (rc != 0)
+		fprintf(stderr, "\n%s\n", out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT(strstr(out, "\nverdict: PASS\n") != NULL);
+	CU_ASSERT(check_is(out, "thinhv-log", "PASS"));
+	CU_ASSERT(check_is(out, "firmware-log", "PASS"));
+	CU_ASSERT(check_is(out, "policy-digest", "PASS"));
+	CU_ASSERT(check_is(out, "reference-pcrs", "PASS"));
+	/* PEM AK works too, with a warning: its attributes are unknown */
+	rc = run(out, sizeof(out),
+		 "cd %s && %s verify ev.bin --ak ak.pem --nonce %s "
+		 "--reference ref.txt",
+		 dir, cli, nonce);
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT(check_is(out, "ak-attributes", "WARN"));
+	CU_ASSERT(strstr(out, "\nverdict: PASS\n") != NULL);
+	/* no reference: pass with skipped checks -> exit 1 */
+	CU_ASSERT_EQUAL(verify(out, sizeof(out), "ev.bin", NULL), 1);
+	CU_ASSERT(check_is(out, "hypervisor-digest", "SKIP"));
+}
+
+static void test_stock_checkquote(void)
+{
+	char out[4096];
+
+	CU_ASSERT_FATAL(ready);
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s verify ev.bin --extract x "
+				  "--nonce %s",
+				  dir, cli, nonce),
+			      0);
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s/x && tpm2_checkquote -u ak.pem -m quote.msg "
+			    "-s quote.sig -f pcrs.tpm2-tools -g sha256 -q "
+			    "$(cat qualification.hex)",
+			    dir),
+			0);
+	/* the AK as TPM2B_PUBLIC, as `thinhv ak create` exported it */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s/x && tpm2_checkquote -u ../ak.pub -m "
+			    "quote.msg -s quote.sig -f pcrs.tpm2-tools -g "
+			    "sha256 -q $(cat qualification.hex)",
+			    dir),
+			0);
+	/* and it really checks: another nonce is refused */
+	CU_ASSERT_NOT_EQUAL(run(out, sizeof(out),
+				"cd %s/x && tpm2_checkquote -u ak.pem -m "
+				"quote.msg -s quote.sig -f pcrs.tpm2-tools -g "
+				"sha256 -q 00112233",
+				dir),
+			    0);
+}
+
+static void test_stock_eventlog(void)
+{
+	char out[16384], want[80], h[65], *p;
+
+	CU_ASSERT_FATAL(ready);
+	CU_ASSERT_EQUAL(
+	    run(out, sizeof(out), "tpm2_eventlog %s/x/thinhv.log", dir), 0);
+	CU_ASSERT(strstr(out, "Spec ID Event03") != NULL);
+	/* tpm2_eventlog's own replay of the SHA-256 bank of PCR 12 ... */
+	hexs(pcr12, 32, h);
+	snprintf(want, sizeof(want), "12 : 0x%s", h);
+	for (p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	p = strstr(out, "sha256:");
+	while (p && strstr(p + 1, "sha256:"))
+		p = strstr(p + 1, "sha256:"); /* the final pcrs: section */
+	if (!p || !strstr(p, want))
+		fprintf(stderr, "\nwant '%s' in:\n%s\n", want, out);
+	CU_ASSERT(p && strstr(p, want) != NULL);
+	/* ... equals the quoted PCR 12 read back from the TPM */
+	CU_ASSERT_EQUAL(
+	    run(out, sizeof(out), "tpm2_pcrread sha256:%d", ATT_THINHV_PCR), 0);
+	for (p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	CU_ASSERT(strstr(out, h) != NULL);
+	CU_ASSERT_EQUAL(
+	    run(out, sizeof(out), "tpm2_eventlog %s/x/firmware.log", dir), 0);
+}
+
+static void test_credential(void)
+{
+	char out[2048];
+
+	CU_ASSERT_FATAL(ready);
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s ak make-credential --ek ek.pub --ak "
+			    "ak.pub --secret 00112233445566778899aabbccddeeff "
+			    "-o cred.bin",
+			    dir, cli),
+			0);
+	CU_ASSERT_EQUAL(
+	    run(out, sizeof(out), "cd %s && %s ak activate cred.bin", dir, cli),
+	    0);
+	CU_ASSERT(strstr(out, "00112233445566778899aabbccddeeff") != NULL);
+	/* independent implementation: tpm2-tools in software (-T none) */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && printf 'sixteen-byte-sec' > sec.bin && "
+			    "tpm2_makecredential -T none -u ek.pem -G rsa -s "
+			    "sec.bin -n $(%s ak name ak.pub | cut -d' ' -f2) "
+			    "-o cred2.bin",
+			    dir, cli),
+			0);
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s ak activate cred2.bin -o sec.out && "
+			    "cmp sec.bin sec.out",
+			    dir, cli),
+			0);
+	/* a credential for another key's name is refused by the TPM */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && tpm2_makecredential -T none -u ek.pem -G "
+			    "rsa -s sec.bin -n $(%s ak name ek.pub | cut -d' ' "
+			    "-f2) -o cred3.bin",
+			    dir, cli),
+			0);
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s ak activate cred3.bin", dir, cli),
+			2);
+	/* a non-restricted or foreign key is not certified */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s ak make-credential --ek ek.pub --ak "
+			    "ek.pub --secret 00112233445566778899aabbccddeeff "
+			    "-o cred4.bin",
+			    dir, cli),
+			4);
+}
+
+/* Replace part type of ev.bin with data and write it as name. */
+static int rebuild(const char *name, unsigned int type, const uint8_t *data,
+		   size_t len)
+{
+	char path[256];
+	uint8_t *buf, *nb;
+	size_t blen, nlen;
+	struct att_evidence ev;
+	struct att_err err;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/ev.bin", dir);
+	if (att_read_file(path, 1 << 24, &buf, &blen))
+		return -1;
+	rc = att_evidence_parse(buf, blen, &ev, &err);
+	if (!rc) {
+		ev.part[type].p = data;
+		ev.part[type].len = len;
+		ev.part[type].present = true;
+		rc = att_evidence_build(&ev, &nb, &nlen);
+		if (!rc) {
+			rc = write_file(name, nb, nlen);
+			free(nb);
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+static int read_part(const char *file, uint8_t **p, size_t *n)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/x/%s", dir, file);
+	return att_read_file(path, 1 << 24, p, n);
+}
+
+struct rec_offsets {
+	unsigned int n;
+	size_t rec[4];
+	size_t sha256[4];
+	const uint8_t *base;
+};
+
+static int rec_cb(void *ctx, const struct att_event *ev)
+{
+	struct rec_offsets *ro = ctx;
+	const uint8_t *d = att_event_digest(ev, ATT_ALG_SHA256);
+
+	if (ro->n >= 4 || !d)
+		return -EINVAL;
+	/* digests point into the parsed buffer */
+	ro->rec[ro->n] = ev->offset;
+	ro->sha256[ro->n] = (size_t)(d - ro->base);
+	ro->n++;
+	return 0;
+}
+
+static void expect_fail(const char *bundle, const char *extra,
+			const char *check)
+{
+	char out[8192];
+	int rc = verify(out, sizeof(out), bundle, extra);
+
+	if (rc != 2 || !check_is(out, check, "FAIL"))
+		fprintf(stderr, "\n%s: want %s FAIL, rc %d:\n%s\n", bundle,
+			check, rc, out);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT(check_is(out, check, "FAIL"));
+	CU_ASSERT(strstr(out, "\nverdict: FAIL\n") != NULL);
+}
+
+static void test_adversarial(void)
+{
+	static const char other_nonce[] = "0102030405060708090a";
+	char out[8192], ref2[2048];
+	uint8_t *p, pol[32];
+	size_t n;
+	int rc;
+
+	CU_ASSERT_FATAL(ready);
+	/* replayed evidence: the auditor's fresh nonce differs */
+	rc = run(out, sizeof(out),
+		 "cd %s && %s verify ev.bin --ak ak.pub --nonce %s", dir, cli,
+		 other_nonce);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT(check_is(out, "nonce", "FAIL"));
+	CU_ASSERT(check_is(out, "signature", "PASS"));
+
+	/* tampered report (still canonical JSON) */
+	{
+		static const char r[] = "{\"devices\":[],\"enforcing\":true,"
+					"\"version\":1}";
+
+		CU_ASSERT_EQUAL_FATAL(rebuild("ev-report.bin", ATT_PART_REPORT,
+					      (const uint8_t *)r, strlen(r)),
+				      0);
+		expect_fail("ev-report.bin", NULL, "nonce");
+	}
+	/* tampered event log: one bit of the policy's SHA-256 digest */
+	CU_ASSERT_EQUAL_FATAL(read_part("thinhv.log", &p, &n), 0);
+	{
+		struct rec_offsets ro = { .base = p };
+		struct att_err err;
+
+		CU_ASSERT_EQUAL_FATAL(
+		    att_log_parse(p, n, NULL, rec_cb, &ro, &err), 0);
+		CU_ASSERT_EQUAL_FATAL(ro.n, 3);
+		p[ro.sha256[1]] ^= 1;
+		CU_ASSERT_EQUAL_FATAL(
+		    rebuild("ev-log.bin", ATT_PART_THINHV_LOG, p, n), 0);
+		expect_fail("ev-log.bin", NULL, "thinhv-log");
+		p[ro.sha256[1]] ^= 1;
+		/* a log whose last record (isolation state) is dropped */
+		CU_ASSERT_EQUAL_FATAL(
+		    rebuild("ev-short.bin", ATT_PART_THINHV_LOG, p, ro.rec[2]),
+		    0);
+		expect_fail("ev-short.bin", NULL, "thinhv-log");
+	}
+	free(p);
+	/* tampered PCR value */
+	CU_ASSERT_EQUAL_FATAL(read_part("pcrs.thinhv", &p, &n), 0);
+	p[n - 1] ^= 0x80;
+	CU_ASSERT_EQUAL_FATAL(rebuild("ev-pcr.bin", ATT_PART_PCRS, p, n), 0);
+	expect_fail("ev-pcr.bin", NULL, "pcr-digest");
+	free(p);
+	/* tampered firmware log */
+	CU_ASSERT_EQUAL_FATAL(read_part("firmware.log", &p, &n), 0);
+	p[n - 10] ^= 1;
+	CU_ASSERT_EQUAL_FATAL(rebuild("ev-fw.bin", ATT_PART_FW_LOG, p, n), 0);
+	expect_fail("ev-fw.bin", NULL, "firmware-log");
+	free(p);
+
+	/* wrong AK: a fresh P-256 key that never saw the TPM */
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && openssl ecparam -name prime256v1 "
+				  "-genkey -noout -out other.key && openssl "
+				  "ec -in other.key -pubout -out other.pem",
+				  dir),
+			      0);
+	rc = run(out, sizeof(out),
+		 "cd %s && %s verify ev.bin --ak other.pem --nonce %s", dir,
+		 cli, nonce);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT(check_is(out, "ak", "FAIL"));
+	CU_ASSERT(check_is(out, "signature", "FAIL"));
+
+	/* different policy than the reference */
+	memcpy(pol, meas[1], 32);
+	pol[0] ^= 0xff;
+	CU_ASSERT_EQUAL_FATAL(write_reference("ref-other.txt", pol), 0);
+	expect_fail("ev.bin", "--reference ref-other.txt", "policy-digest");
+	/* bad reference file is an auditor error, with file:line */
+	snprintf(ref2, sizeof(ref2), "policy sha256:12\n");
+	write_file("ref-bad.txt", ref2, strlen(ref2));
+	rc = verify(out, sizeof(out), "ev.bin", "--reference ref-bad.txt");
+	CU_ASSERT_EQUAL(rc, 4);
+	CU_ASSERT(strstr(out, "ref-bad.txt:1:") != NULL);
+
+	/* truncated and garbage bundles */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && head -c 300 ev.bin > ev-trunc.bin && "
+			    "head -c 10 ev.bin > ev-tiny.bin && head -c 4096 "
+			    "/dev/urandom > ev-garbage.bin && : > ev-empty.bin",
+			    dir),
+			0);
+	expect_fail("ev-trunc.bin", NULL, "bundle");
+	expect_fail("ev-tiny.bin", NULL, "bundle");
+	expect_fail("ev-garbage.bin", NULL, "bundle");
+	expect_fail("ev-empty.bin", NULL, "bundle");
+	rc = verify(out, sizeof(out), "ev-trunc.bin", NULL);
+	CU_ASSERT(strstr(out, "byte offset") != NULL);
+}
+
+static void test_signed_verdict(void)
+{
+	char out[8192], pk[128];
+	int rc;
+
+	CU_ASSERT_FATAL(ready);
+	CU_ASSERT_EQUAL_FATAL(run(pk, sizeof(pk),
+				  "cd %s && %s verify --gen-sign-key sign.key",
+				  dir, cli),
+			      0);
+	pk[strcspn(pk, "\n")] = '\0';
+	CU_ASSERT_EQUAL(verify(out, sizeof(out), "ev.bin",
+			       "--reference ref.txt --sign-key sign.key -o "
+			       "verdict.txt"),
+			0);
+	CU_ASSERT(strstr(out, "ed25519-signature: ") != NULL);
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s verify --check-verdict verdict.txt "
+			    "--pubkey %s",
+			    dir, cli, pk),
+			0);
+	CU_ASSERT(strstr(out, "verdict-signature: PASS") != NULL);
+	/* flip the verdict line: signature no longer verifies */
+	rc = run(out, sizeof(out),
+		 "cd %s && sed 's/^check bundle  *PASS/check bundle FAIL/' "
+		 "verdict.txt > verdict2.txt && %s verify --check-verdict "
+		 "verdict2.txt --pubkey %s",
+		 dir, cli, pk);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT(strstr(out, "verdict-signature: FAIL") != NULL);
+}
+
+/* Last: changes the TPM. A PCR 12 extend nobody logged is caught. */
+static void test_extend_after_quote(void)
+{
+	char out[8192];
+
+	CU_ASSERT_FATAL(ready);
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "tpm2_pcrextend %d:sha256=%064d",
+				  ATT_THINHV_PCR, 1),
+			      0);
+	/* the old bundle is still the old, consistent state */
+	CU_ASSERT_EQUAL(
+	    verify(out, sizeof(out), "ev.bin", "--reference ref.txt"), 0);
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s attest --nonce %s -o ev2.bin "
+				  "--report report.json --thinhv-log "
+				  "thinhv.log --firmware-log firmware.log",
+				  dir, cli, nonce),
+			      0);
+	expect_fail("ev2.bin", "--reference ref.txt", "thinhv-log");
+	/* no transient objects or sessions were left behind */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "tpm2_getcap handles-transient; tpm2_getcap "
+			    "handles-loaded-session"),
+			0);
+	CU_ASSERT(strstr(out, "0x80") == NULL);
+	CU_ASSERT(strstr(out, "0x02") == NULL && strstr(out, "0x03") == NULL);
+}
+
+UNIT_SUITE(att_swtpm, suite_init, suite_cleanup, UNIT_TEST(test_verify_passes),
+	   UNIT_TEST(test_stock_checkquote), UNIT_TEST(test_stock_eventlog),
+	   UNIT_TEST(test_credential), UNIT_TEST(test_adversarial),
+	   UNIT_TEST(test_signed_verdict), UNIT_TEST(test_extend_after_quote))
