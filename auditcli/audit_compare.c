@@ -130,12 +130,25 @@ long audit_count_thinhv_lines(char *where, size_t wherelen)
 		f = fopen(p, "re");
 		if (!f)
 			continue;
+		bool cont = false; /* previous line ended in a backslash */
+
 		while (fgets(line, sizeof(line), f)) {
 			char *rest = strstr(line, "+="), *tok, *save = NULL;
+			char *objs;
+			size_t ll = strlen(line);
+			bool was_cont = cont;
 
-			if (strncmp(line, "thinhv-y", 8) || !rest)
+			while (ll &&
+			       (line[ll - 1] == '\n' || line[ll - 1] == ' '))
+				line[--ll] = '\0';
+			cont = ll && line[ll - 1] == '\\';
+			if (was_cont)
+				objs = line; /* whole line holds objects */
+			else if (!strncmp(line, "thinhv-y", 8) && rest)
+				objs = rest + 2;
+			else
 				continue;
-			for (tok = strtok_r(rest + 2, " \t\n\\", &save); tok;
+			for (tok = strtok_r(objs, " \t\n\\", &save); tok;
 			     tok = strtok_r(NULL, " \t\n\\", &save)) {
 				char src[PATH_MAX + 300];
 				size_t l = strlen(tok);
