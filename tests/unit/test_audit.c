@@ -406,18 +406,38 @@ static void test_audit_exit_bits(void)
 			4);
 	CU_ASSERT_EQUAL(
 	    run_cli("report --replay amd-server --evidence x", out, err), 4);
-	/* Evidence asked for but not verifiable here: never a pass. */
+	/* A nonce that is not 8..64 bytes of hex is an error. */
+	CU_ASSERT_EQUAL(run_cli("report --replay amd-server --evidence "
+				"pci.ids --ak unrelated-ak.pub.pem --nonce zz",
+				out, err),
+			4);
+	/* An AK that is not a key is an error, not a failed verdict. */
 	snprintf(ev, sizeof(ev), "%s/ev.bin", tmpdir);
 	f = fopen(ev, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fputs("x", f);
+	fputs("not an evidence bundle", f);
 	fclose(f);
 	snprintf(args, sizeof(args),
 		 "report --replay intel-unpriv --json --evidence '%s' --ak "
-		 "'%s' --nonce 00",
+		 "'%s' --nonce 0011223344556677",
 		 ev, ev);
+	CU_ASSERT_EQUAL(run_cli(args, out, err), 4);
+	/* Garbage evidence with a real key: verified by attest/'s verifier,
+	 * which must say FAIL (bit 2) on top of the scan's warnings (bit 1). */
+	snprintf(args, sizeof(args),
+		 "report --replay intel-unpriv --json --evidence '%s' --ak "
+		 "unrelated-ak.pub.pem --nonce 0011223344556677",
+		 ev);
 	CU_ASSERT_EQUAL(run_cli(args, out, err), 1 | 2);
 	CU_ASSERT_EQUAL(validate("thinhv-report-v1.schema.json", out), 0);
+	{
+		char *o = slurp(out, NULL);
+
+		CU_ASSERT_TRUE(o && strstr(o, "\"verified\": false") &&
+			       strstr(o, "\"verdict\": \"FAIL") &&
+			       strstr(o, "\"status\": \"fail\""));
+		free(o);
+	}
 }
 
 /* Recording this host and replaying it must see the same machine. */
