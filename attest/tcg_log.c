@@ -405,13 +405,17 @@ int att_log_replay(const uint8_t *buf, size_t len, uint16_t alg,
 		   struct att_err *err)
 {
 	struct att_log_info info;
-	struct replay_ctx ctx = { rp, hash, hctx, err };
+	struct replay_ctx ctx;
 	const struct att_bank *b;
 	int rc;
 
 	if (!rp || !hash)
 		return -EINVAL;
 	memset(rp, 0, sizeof(*rp));
+	ctx.rp = rp;
+	ctx.hash = hash;
+	ctx.hctx = hctx;
+	ctx.err = err;
 	/* First pass validates the whole structure before anything is used. */
 	rc = att_log_parse(buf, len, &info, NULL, NULL, err);
 	if (rc)

@@ -72,7 +72,7 @@ static void test_spec_id_bytes(void)
 static int count_cb(void *ctx, const struct att_event *ev)
 {
 	uint32_t tag = 0;
-	struct att_err err;
+	struct att_err err = { 0, NULL };
 	int *n = ctx;
 
 	CU_ASSERT_EQUAL(ev->pcr, ATT_THINHV_PCR);
@@ -88,7 +88,7 @@ static void test_roundtrip_replay(void)
 {
 	uint8_t buf[1024], pcr[32] = { 0 }, d2[32], tmp[64];
 	struct att_log_info info;
-	struct att_replay rp;
+	struct att_replay rp = { 0 };
 	struct att_err err = { 0, NULL };
 	struct att_log log;
 	size_t len = build_log(buf, sizeof(buf), &log);
@@ -138,7 +138,7 @@ static void test_truncation(void)
 {
 	uint8_t buf[1024];
 	struct att_log log;
-	struct att_err err;
+	struct att_err err = { 0, NULL };
 	size_t len = build_log(buf, sizeof(buf), &log);
 	size_t offs[8] = { 0 };
 
@@ -223,7 +223,7 @@ static void test_hostile(void)
 	expect_refused(b, len, r0 + 12 + 22 + 34, "runs past");
 	{
 		/* A count near 2^32 must not overflow the bounds check. */
-		struct att_err err;
+		struct att_err err = { 0, NULL };
 
 		FRESH();
 		hv_put_le32(b + 32 + 24, 0xffffffffu);
@@ -237,7 +237,7 @@ static void test_tag_checks(void)
 {
 	uint8_t data[64];
 	struct att_event ev;
-	struct att_err err;
+	struct att_err err = { 0, NULL };
 	uint32_t tag;
 
 	memset(&ev, 0, sizeof(ev));
@@ -270,8 +270,8 @@ static void test_startup_locality(void)
 	const struct att_bank b = { ATT_ALG_SHA256, 32 };
 	uint8_t buf[512], sl[17], d[32], init[32] = { 0 }, tmp[64], want[32];
 	const uint8_t *dp[1] = { d };
-	struct att_replay rp;
-	struct att_err err;
+	struct att_replay rp = { 0 };
+	struct att_err err = { 0, NULL };
 	struct att_log log;
 	static const uint8_t zero[32];
 
@@ -319,7 +319,7 @@ static void make_bundle(uint8_t **out, size_t *len, bool with_fw)
 static void test_evidence_container(void)
 {
 	struct att_evidence ev;
-	struct att_err err;
+	struct att_err err = { 0, NULL };
 	uint8_t *b, *copy;
 	size_t len;
 
@@ -375,7 +375,7 @@ static void test_evidence_container(void)
 static void test_pcr_values(void)
 {
 	struct att_pcr_values pv, back;
-	struct att_err err;
+	struct att_err err = { 0, NULL };
 	uint8_t *buf;
 	size_t len;
 
@@ -433,7 +433,7 @@ static void test_report_canonical(void)
 		{ "{\"a\":tru}", 5 },
 		{ "{\"a\":\"x", 7 },
 	};
-	struct att_err err;
+	struct att_err err = { 0, NULL };
 	char deep[200];
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {

@@ -534,7 +534,7 @@ static int rebuild(const char *name, unsigned int type, const uint8_t *data,
 	uint8_t *buf, *nb;
 	size_t blen, nlen;
 	struct att_evidence ev;
-	struct att_err err;
+	struct att_err err = { 0, NULL };
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/ev.bin", dir);
@@ -629,7 +629,7 @@ static void test_adversarial(void)
 	CU_ASSERT_EQUAL_FATAL(read_part("thinhv.log", &p, &n), 0);
 	{
 		struct rec_offsets ro = { .base = p };
-		struct att_err err;
+		struct att_err err = { 0, NULL };
 
 		CU_ASSERT_EQUAL_FATAL(
 		    att_log_parse(p, n, NULL, rec_cb, &ro, &err), 0);
