@@ -185,6 +185,13 @@ static int decode_dmar(const uint8_t *t, size_t len, struct audit_fw *fw,
 	return 0;
 }
 
+/* AMD device ids are bus << 8 | dev << 3 | fn (AMD IOMMU spec 5.2). */
+static void devid_text(char *b, size_t n, unsigned int devid)
+{
+	snprintf(b, n, "%02x:%02x.%u", (devid >> 8) & 0xffu,
+		 (devid >> 3) & 0x1fu, devid & 7u);
+}
+
 static size_t ivhd_entry_len(const uint8_t *t, size_t off, size_t end)
 {
 	uint8_t type = t[off];
@@ -218,8 +225,12 @@ static int decode_ivhd(const uint8_t *t, size_t off, uint8_t type,
 	snprintf(u->kind, sizeof(u->kind), "IVHD");
 	u->base = hv_le64(t + off + 8);
 	u->segment = hv_le16(t + off + 16);
-	snprintf(u->scope, sizeof(u->scope), "iommu %02x:%02x.%u", t[off + 5],
-		 (t[off + 4] >> 3) & 0x1f, t[off + 4] & 7);
+	{
+		char id[16];
+
+		devid_text(id, sizeof(id), hv_le16(t + off + 4));
+		snprintf(u->scope, sizeof(u->scope), "iommu %s", id);
+	}
 	for (e = off + hdr; e < end;) {
 		size_t el = ivhd_entry_len(t, e, end);
 
@@ -299,20 +310,22 @@ static int decode_ivrs(const uint8_t *t, size_t len, struct audit_fw *fw,
 				if (type == 0x20)
 					snprintf(w->scope, sizeof(w->scope),
 						 "all devices");
-				else if (type == 0x21)
-					snprintf(
-					    w->scope, sizeof(w->scope),
-					    "endpoint %02x:%02x.%u", devid >> 8,
-					    (devid >> 3) & 0x1f, devid & 7);
-				else
-					snprintf(w->scope, sizeof(w->scope),
-						 "range from %02x:%02x.%u to "
-						 "%02x:%02x.%u",
-						 devid >> 8,
-						 (devid >> 3) & 0x1f, devid & 7,
-						 t[off + 7],
-						 (t[off + 6] >> 3) & 0x1f,
-						 t[off + 6] & 7);
+				else {
+					char a[16], b[16];
+
+					devid_text(a, sizeof(a), devid);
+					devid_text(b, sizeof(b),
+						   hv_le16(t + off + 6));
+					if (type == 0x21)
+						snprintf(w->scope,
+							 sizeof(w->scope),
+							 "endpoint %s", a);
+					else
+						snprintf(w->scope,
+							 sizeof(w->scope),
+							 "range from %s to %s",
+							 a, b);
+				}
 			}
 		} else {
 			cat(fw->note, sizeof(fw->note),

@@ -212,7 +212,7 @@ static const char *sev_colour(int sev)
 
 void audit_table_print(const struct audit_table *t, FILE *f, bool colour)
 {
-	size_t w[AUDIT_TBL_MAXCOL];
+	size_t w[AUDIT_TBL_MAXCOL] = { 0 };
 
 	for (int c = 0; c < t->ncol; c++) {
 		w[c] = strlen(t->head[c]);
