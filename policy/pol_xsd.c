@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pol_xsd.c - policy/thinhv-policy.xsd embedded in the tool (host
+ * userspace), so validation never depends on a file an attacker could swap.
+ * POL_XSD_PATH is set by policy/build.mk (and tests/fuzz/fuzz.mk).
+ */
+#include <stddef.h>
+
+#include "policy/pol_internal.h"
+
+#ifndef POL_XSD_PATH
+#error "POL_XSD_PATH must name policy/thinhv-policy.xsd"
+#endif
+
+__asm__(".section .rodata\n"
+	".balign 16\n"
+	".globl pol_xsd_start\n"
+	".hidden pol_xsd_start\n"
+	"pol_xsd_start:\n"
+	".incbin \"" POL_XSD_PATH "\"\n"
+	".globl pol_xsd_end\n"
+	".hidden pol_xsd_end\n"
+	"pol_xsd_end:\n"
+	".byte 0\n"
+	".previous\n");
+
+extern const char pol_xsd_start[], pol_xsd_end[];
+
+const char *pol_xsd_text(size_t *len)
+{
+	*len = (size_t)(pol_xsd_end - pol_xsd_start);
+	return pol_xsd_start;
+}
