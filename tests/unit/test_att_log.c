@@ -498,6 +498,58 @@ static void test_reference_file(void)
 	unlink(path);
 }
 
+/* Real data: SeaBIOS's log replays to the PCRs the guest kernel read. */
+static void test_seabios_golden(void)
+{
+	char path[512], line[256];
+	struct att_replay rp = { 0 };
+	struct att_log_info info;
+	struct att_err err = { 0, NULL };
+	uint8_t *log, want[32];
+	size_t len, bl;
+	unsigned int seen = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/data/attest/seabios-fw.log",
+		 unit_srcdir());
+	CU_ASSERT_EQUAL_FATAL(att_read_file(path, 1 << 20, &log, &len), 0);
+	CU_ASSERT_EQUAL(att_log_parse(log, len, &info, NULL, NULL, &err), 0);
+	CU_ASSERT_EQUAL(info.nbanks, 4);
+	CU_ASSERT(info.nevents > 8);
+	CU_ASSERT_EQUAL(att_log_replay(log, len, ATT_ALG_SHA256,
+				       att_sodium_hash2, NULL, &rp, &err),
+			0);
+	snprintf(path, sizeof(path), "%s/tests/data/attest/seabios-pcrs.txt",
+		 unit_srcdir());
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int idx;
+		char hex[80];
+
+		CU_ASSERT_FATAL(sscanf(line, "%u %79s", &idx, hex) == 2 &&
+				idx < 8);
+		CU_ASSERT_FATAL(sodium_hex2bin(want, 32, hex, strlen(hex), NULL,
+					       &bl, NULL) == 0 &&
+				bl == 32);
+		CU_ASSERT(memcmp(rp.pcr[idx], want, 32) == 0);
+		seen |= 1u << idx;
+	}
+	fclose(f);
+	CU_ASSERT_EQUAL(seen, 0xff);
+	/* every truncation of real data is refused or stops on a boundary,
+	 * never read past the end (ASan) */
+	for (size_t cut = 0; cut < len; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, log, cut);
+		if (att_log_parse(copy, cut, NULL, NULL, NULL, &err))
+			CU_ASSERT(err.offset <= cut);
+		free(copy);
+	}
+	free(log);
+}
+
 static int att_log_init_suite(void)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -508,4 +560,4 @@ UNIT_SUITE(att_log, att_log_init_suite, NULL, UNIT_TEST(test_spec_id_bytes),
 	   UNIT_TEST(test_hostile), UNIT_TEST(test_tag_checks),
 	   UNIT_TEST(test_startup_locality), UNIT_TEST(test_evidence_container),
 	   UNIT_TEST(test_pcr_values), UNIT_TEST(test_report_canonical),
-	   UNIT_TEST(test_reference_file))
+	   UNIT_TEST(test_reference_file), UNIT_TEST(test_seabios_golden))
