@@ -93,8 +93,12 @@ lint:
 		--enable=warning,portability --suppress=missingIncludeSystem \
 		-I include -D__x86_64__ $(LINT_FILES)
 
+# The harness self-test (a failing, a hung and a crashed guest must each be
+# reported as failures) runs before the scenarios.
 lab: tools module
-	$(SRC)/tests/lab/check
+	$(SRC)/tests/lab/build-image
+	@rc=0; $(SRC)/tests/lab/selftest || rc=1; \
+	$(SRC)/tests/lab/check || rc=1; exit $$rc
 
 check: deps
 	$(MAKE) unit
