@@ -46,6 +46,13 @@ int audit_src_readlink(struct audit_src *s, const char *path, char *out,
 int audit_src_list(struct audit_src *s, const char *path, char ***names,
 		   size_t *n);
 bool audit_src_exists(struct audit_src *s, const char *path);
+/*
+ * An input that is not a file (an ioctl answer): live runs produce() (a
+ * malloc'd text), record also stores it at path, replay reads path.
+ */
+int audit_src_synth(struct audit_src *s, const char *path,
+		    int (*produce)(char **buf, size_t *len), char **buf,
+		    size_t *len);
 /* Where a path really lives (for error messages naming the file). */
 const char *audit_src_where(struct audit_src *s, const char *path, char *buf,
 			    size_t buflen);
@@ -159,8 +166,16 @@ struct audit_platform {
 	char tpm_version[8];
 	char tpm_devs[64];
 	bool thinhv_loaded;
+	bool thinhv_status_read; /* /dev/thinhv answered (or was recorded) */
 	char thinhv_status[160];
 	int thinhv_faults; /* fault records from status, -1 unknown */
+	struct {
+		char build[48], backend[8];
+		unsigned int hv_abi, launched, locked, ncpus, paging_levels;
+		unsigned long long footprint, denials, exits;
+	} hv;
+	struct audit_range hv_ranges[64]; /* thinhv-protected ranges */
+	int nhv_ranges;
 	struct audit_range mem[128];
 	int nmem;
 	bool mem_addresses_hidden; /* unprivileged /proc/iomem shows zeros */

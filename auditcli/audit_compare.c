@@ -358,10 +358,17 @@ static void build_views(const struct audit_inv *inv, const struct audit_dev *d,
 		snprintf(v[2].reach, sizeof(v[2].reach),
 			 "all physical memory: there is no IOMMU for thinhv "
 			 "to program on this platform");
+	else if (inv->plat.thinhv_loaded && !strcmp(inv->plat.owner, "os"))
+		snprintf(v[2].reach, sizeof(v[2].reach),
+			 "today: whatever the OS maps - thinhv is loaded but "
+			 "the OS already owns the IOMMU, so thinhv confines "
+			 "nothing");
 	else if (inv->plat.thinhv_loaded)
 		snprintf(v[2].reach, sizeof(v[2].reach),
-			 "the domain thinhv's loaded policy gives it "
-			 "(thinhv is loaded; status not read here)");
+			 "the domain thinhv's loaded policy gives it, never "
+			 "its %d protected range(s) (per-device domains are "
+			 "not reported by /dev/thinhv ABI 1)",
+			 inv->plat.nhv_ranges);
 	else
 		snprintf(v[2].reach, sizeof(v[2].reach),
 			 "the domain thinhv's policy gives it (default: OS "

@@ -71,6 +71,10 @@ const struct audit_catalogue_entry audit_catalogue[] = {
 	  "thinhv loaded but its live state was not read",
 	  "Run with access to /dev/thinhv (root) and a build that reads its "
 	  "status" },
+	{ "THV-HV-004", AUDIT_SEV_MEDIUM, "thinhv loaded but not launched",
+	  "Launch thinhv with a policy (`thinhv launch POLICY.xml`); until "
+	  "then "
+	  "nothing is virtualized and nothing is confined by it" },
 	{ "THV-TPM-001", AUDIT_SEV_LOW, "No TPM",
 	  "Enable the TPM (fTPM/PTT or discrete) in firmware setup; without "
 	  "it isolation cannot be attested" },
@@ -281,8 +285,24 @@ static void eval_platform(const struct audit_inv *inv,
 	}
 	if (!strcmp(p->param_strict, "0") && !strcmp(p->owner, "os"))
 		add(fs, "THV-IOMMU-004", -1, "cmdline", "iommu.strict=0");
-	if (p->thinhv_loaded && p->thinhv_faults < 0)
+	if (p->thinhv_loaded && !p->thinhv_status_read)
 		add(fs, "THV-HV-003", -1, "thinhv", "%s", p->thinhv_status);
+	if (p->thinhv_status_read && !p->hv.launched)
+		add(fs, "THV-HV-004", -1, "thinhv", "%s", p->thinhv_status);
+	if (p->thinhv_status_read && p->hv.launched &&
+	    !strcmp(p->owner, "os")) {
+		uint64_t bytes = 0;
+
+		for (int i = 0; i < p->nhv_ranges; i++)
+			bytes +=
+			    p->hv_ranges[i].end - p->hv_ranges[i].start + 1;
+		add(fs, "THV-HV-001", -1, "platform",
+		    "the OS owns the IOMMU (%s): any OS driver can map "
+		    "thinhv's "
+		    "%d protected range(s), %llu KiB, into its device's domain",
+		    p->os_units[0], p->nhv_ranges,
+		    (unsigned long long)(bytes >> 10));
+	}
 	if (p->thinhv_faults > 0)
 		add(fs, "THV-HV-002", -1, "thinhv", "%d fault record(s)",
 		    p->thinhv_faults);

@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include <pci/pci.h>
 
 #include "audit.h"
 #include "thinhv/compat.h"
+#include "thinhv/thinhv_ioctl.h"
 
 #define PCI_DEVS "/sys/bus/pci/devices"
 
@@ -701,35 +705,217 @@ static int gather_iomem(struct audit_src *s, struct audit_inv *inv, char *err,
 	return 0;
 }
 
-static void gather_thinhv(struct audit_src *s, struct audit_inv *inv)
+#define HV_STATUS_PATH "/dev/thinhv.status"
+#define HV_STATUS_MAGIC "thinhv-status 1"
+
+static const char *const hv_range_kinds[] = { "hv-mem", "hv-code", "mmio",
+					      "iommu", "test" };
+
+/*
+ * Live /dev/thinhv answer as text (docs/audit.md "thinhv status"), so that
+ * --record can keep it and --replay parse the same bytes.
+ */
+static int hv_status_produce(char **buf, size_t *len)
+{
+	struct thinhv_version v;
+	struct thinhv_state st;
+	FILE *f;
+	int fd = open(THINHV_DEV, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	v.abi = THINHV_IOCTL_ABI;
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	st.abi = THINHV_IOCTL_ABI;
+	if (ioctl(fd, THINHV_IOC_VERSION, &v) ||
+	    ioctl(fd, THINHV_IOC_STATE, &st)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	f = open_memstream(buf, len);
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	v.build[sizeof(v.build) - 1] = '\0';
+	for (char *c = v.build; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	fprintf(f, HV_STATUS_MAGIC "\nbuild: %s\nbackend: %s\nhv_abi: %u\n",
+		v.build,
+		v.backend == THINHV_BACKEND_SVM	  ? "svm"
+		: v.backend == THINHV_BACKEND_VMX ? "vmx"
+						  : "none",
+		v.hv_abi);
+	fprintf(f,
+		"launched: %u\nlocked: %u\nncpus: %u\npaging_levels: %u\n"
+		"footprint: %llu\ndenials: %llu\nexits: %llu\n",
+		st.launched, st.locked, st.ncpus, st.paging_levels,
+		(unsigned long long)st.footprint,
+		(unsigned long long)st.denials, (unsigned long long)st.exits);
+	/* Bounded: the module reports count; never trust it beyond 4096. */
+	for (unsigned int i = 0; i < st.nranges && i < 4096; i++) {
+		struct thinhv_range r;
+
+		memset(&r, 0, sizeof(r));
+		r.size = sizeof(r);
+		r.abi = THINHV_IOCTL_ABI;
+		r.index = i;
+		if (ioctl(fd, THINHV_IOC_RANGE, &r))
+			break;
+		fprintf(f, "range: %s 0x%llx 0x%llx %u\n",
+			r.kind < HV_ARRAY_SIZE(hv_range_kinds)
+			    ? hv_range_kinds[r.kind]
+			    : "unknown",
+			(unsigned long long)r.base, (unsigned long long)r.len,
+			r.access);
+	}
+	close(fd);
+	if (fclose(f))
+		return -EIO;
+	return 0;
+}
+
+static int hv_status_parse(struct audit_src *s, struct audit_platform *p,
+			   char *buf, char *err, size_t errlen)
+{
+	char *line, *save = NULL, where[512];
+	int lineno = 0;
+
+	audit_src_where(s, HV_STATUS_PATH, where, sizeof(where));
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char key[32], val[64], kind[16];
+		unsigned long long base, len;
+		unsigned int acc;
+		char extra;
+
+		lineno++;
+		if (lineno == 1) {
+			if (strcmp(line, HV_STATUS_MAGIC))
+				goto bad;
+			continue;
+		}
+		if (sscanf(line, "range: %15s %llx %llx %u%c", kind, &base,
+			   &len, &acc, &extra) == 4) {
+			struct audit_range *r;
+
+			bool known = !strcmp(kind, "unknown");
+
+			for (size_t k = 0; k < HV_ARRAY_SIZE(hv_range_kinds);
+			     k++)
+				known |= !strcmp(kind, hv_range_kinds[k]);
+			if (!known || !len || base + len < base)
+				goto bad;
+			if (p->nhv_ranges >= (int)HV_ARRAY_SIZE(p->hv_ranges))
+				continue;
+			r = &p->hv_ranges[p->nhv_ranges++];
+			r->start = base;
+			r->end = base + len - 1;
+			snprintf(r->what, sizeof(r->what), "%s", kind);
+			continue;
+		}
+		if (!strncmp(line, "build: ", 7)) {
+			snprintf(p->hv.build, sizeof(p->hv.build), "%s",
+				 line + 7);
+			continue;
+		}
+		if (sscanf(line, "%31[a-z_]: %63s%c", key, val, &extra) != 2)
+			goto bad;
+		if (strcmp(key, "backend") &&
+		    (!val[0] || strspn(val, "0123456789") != strlen(val)))
+			goto bad; /* every other key holds a decimal number */
+		if (!strcmp(key, "backend"))
+			snprintf(p->hv.backend, sizeof(p->hv.backend), "%.7s",
+				 val);
+		else if (!strcmp(key, "hv_abi"))
+			p->hv.hv_abi = (unsigned int)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "launched"))
+			p->hv.launched = (unsigned int)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "locked"))
+			p->hv.locked = (unsigned int)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "ncpus"))
+			p->hv.ncpus = (unsigned int)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "paging_levels"))
+			p->hv.paging_levels =
+			    (unsigned int)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "footprint"))
+			p->hv.footprint = strtoull(val, NULL, 10);
+		else if (!strcmp(key, "denials"))
+			p->hv.denials = strtoull(val, NULL, 10);
+		else if (!strcmp(key, "exits"))
+			p->hv.exits = strtoull(val, NULL, 10);
+		else
+			goto bad;
+	}
+	if (lineno == 0)
+		goto bad;
+	return 0;
+bad:
+	ierr(err, errlen, "%s:%d: not a thinhv status line", where,
+	     lineno ? lineno : 1);
+	return -EINVAL;
+}
+
+static int gather_thinhv(struct audit_src *s, struct audit_inv *inv, char *err,
+			 size_t errlen)
 {
 	struct audit_platform *p = &inv->plat;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
 
-	p->thinhv_loaded = audit_src_exists(s, "/dev/thinhv");
+	p->thinhv_loaded = audit_src_exists(s, THINHV_DEV);
 	p->thinhv_faults = -1;
-	/*
-	 * Integration point: once include/thinhv/thinhv_ioctl.h lands, the
-	 * status ioctl's answer (CPUs, policy digest, per-device domains,
-	 * protected ranges, faults) is read here and recorded as a file so
-	 * replay sees it too. Until then only presence is known.
-	 */
-	snprintf(p->thinhv_status, sizeof(p->thinhv_status), "%s",
-		 p->thinhv_loaded
-		     ? "/dev/thinhv present; live status not read by this "
-		       "build"
-		     : "thinhv not loaded");
+	if (!p->thinhv_loaded) {
+		snprintf(p->thinhv_status, sizeof(p->thinhv_status),
+			 "thinhv not loaded");
+		return 0;
+	}
+	rc = audit_src_synth(s, HV_STATUS_PATH, hv_status_produce, &buf, &len);
+	if (rc) {
+		free(buf);
+		snprintf(
+		    p->thinhv_status, sizeof(p->thinhv_status),
+		    "/dev/thinhv present but its status was not read: %s%s",
+		    strerror(-rc),
+		    rc == -EACCES || rc == -EPERM ? " (needs root)" : "");
+		return 0;
+	}
+	rc = hv_status_parse(s, p, buf, err, errlen);
+	free(buf);
+	if (rc)
+		return rc;
+	p->thinhv_status_read = true;
+	/* The fault log is not in /dev/thinhv ABI 1: stays unknown (-1). */
+	snprintf(p->thinhv_status, sizeof(p->thinhv_status),
+		 "thinhv %s (%s), %s on %u CPU(s)%s, %d protected range(s)",
+		 p->hv.build[0] ? p->hv.build : "?", p->hv.backend,
+		 p->hv.launched ? "launched" : "loaded, not launched",
+		 p->hv.ncpus, p->hv.locked ? ", locked" : "", p->nhv_ranges);
+	return 0;
 }
 
 static void decide_platform(struct audit_inv *inv)
 {
 	struct audit_platform *p = &inv->plat;
 
-	if (p->thinhv_loaded) {
-		snprintf(p->owner, sizeof(p->owner), "thinhv");
-		snprintf(p->translation, sizeof(p->translation), "unknown");
-	} else if (p->nos_units && p->ngroups) {
+	/*
+	 * An OS that enabled translation keeps the IOMMU: thinhv refuses to
+	 * take over a unit whose translation is already on. So the OS view
+	 * wins when it has units and groups, thinhv or not.
+	 */
+	if (p->nos_units && p->ngroups) {
 		snprintf(p->owner, sizeof(p->owner), "os");
 		snprintf(p->translation, sizeof(p->translation), "on");
+	} else if (p->thinhv_loaded && p->hv.launched) {
+		/* /dev/thinhv ABI 1 does not report IOMMU state. */
+		snprintf(p->owner, sizeof(p->owner), "thinhv");
+		snprintf(p->translation, sizeof(p->translation), "unknown");
 	} else {
 		snprintf(p->owner, sizeof(p->owner), "none");
 		snprintf(p->translation, sizeof(p->translation), "off");
@@ -778,9 +964,10 @@ static void decide_reach(struct audit_inv *inv)
 				 "tables)");
 		} else if (!strcmp(p->owner, "thinhv")) {
 			d->reach = AUDIT_REACH_POLICY;
-			snprintf(w, wl,
-				 "thinhv owns the IOMMU; domain from its "
-				 "policy (status not read)");
+			snprintf(
+			    w, wl,
+			    "thinhv owns the IOMMU; per-device domains are "
+			    "not reported by /dev/thinhv ABI 1");
 		} else if (!strcmp(p->owner, "none")) {
 			d->reach = AUDIT_REACH_ALL_RAM;
 			snprintf(w, wl, "no DMA translation on this platform");
@@ -875,7 +1062,9 @@ int audit_gather(struct audit_src *s, struct audit_inv *inv, char *err,
 		return rc;
 	gather_cmdline(s, inv);
 	gather_tpm(s, inv);
-	gather_thinhv(s, inv);
+	rc = gather_thinhv(s, inv, err, errlen);
+	if (rc)
+		return rc;
 	decide_platform(inv);
 	decide_reach(inv);
 	return 0;

@@ -120,6 +120,17 @@ static void print_platform(const struct audit_inv *inv, FILE *f)
 		p->tpm_version[0] ? ", version " : "", p->tpm_version,
 		p->tpm_devs[0] ? ", " : "", p->tpm_devs);
 	fprintf(f, "  thinhv            %s\n", p->thinhv_status);
+	if (p->thinhv_status_read)
+		fprintf(f,
+			"                    %llu KiB owned, %llu exits, %llu "
+			"denials, %u-level nested paging\n",
+			p->hv.footprint >> 10, p->hv.exits, p->hv.denials,
+			p->hv.paging_levels);
+	for (int i = 0; i < p->nhv_ranges; i++)
+		fprintf(f, "    protected       0x%llx-0x%llx %s\n",
+			(unsigned long long)p->hv_ranges[i].start,
+			(unsigned long long)p->hv_ranges[i].end,
+			p->hv_ranges[i].what);
 	if (p->mem_addresses_hidden)
 		fprintf(f,
 			"  System RAM        addresses hidden (needs root)\n");
@@ -361,7 +372,30 @@ static void json_platform(struct audit_json *j, const struct audit_inv *inv)
 	audit_json_obj_end(j);
 	audit_json_obj(j, "thinhv");
 	audit_json_bool(j, "loaded", p->thinhv_loaded);
+	audit_json_bool(j, "status_read", p->thinhv_status_read);
 	audit_json_str(j, "status", p->thinhv_status);
+	if (p->thinhv_status_read) {
+		audit_json_str(j, "build", p->hv.build);
+		audit_json_str(j, "backend", p->hv.backend);
+		audit_json_int(j, "hv_abi", p->hv.hv_abi);
+		audit_json_bool(j, "launched", p->hv.launched);
+		audit_json_bool(j, "locked", p->hv.locked);
+		audit_json_int(j, "cpus", p->hv.ncpus);
+		audit_json_int(j, "paging_levels", p->hv.paging_levels);
+		audit_json_int(j, "footprint_bytes",
+			       (long long)p->hv.footprint);
+		audit_json_int(j, "denials", (long long)p->hv.denials);
+		audit_json_int(j, "exits", (long long)p->hv.exits);
+		audit_json_arr(j, "protected_ranges");
+		for (int i = 0; i < p->nhv_ranges; i++) {
+			audit_json_obj(j, NULL);
+			audit_json_str(j, "kind", p->hv_ranges[i].what);
+			audit_json_hex(j, "start", p->hv_ranges[i].start);
+			audit_json_hex(j, "end", p->hv_ranges[i].end);
+			audit_json_obj_end(j);
+		}
+		audit_json_arr_end(j);
+	}
 	if (p->thinhv_faults < 0)
 		audit_json_null(j, "faults");
 	else

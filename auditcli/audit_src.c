@@ -505,6 +505,22 @@ nomem:
 	return -ENOMEM;
 }
 
+int audit_src_synth(struct audit_src *s, const char *path,
+		    int (*produce)(char **buf, size_t *len), char **buf,
+		    size_t *len)
+{
+	int rc;
+
+	if (s->replay)
+		return audit_src_read(s, path, 1 << 20, buf, len);
+	*buf = NULL;
+	*len = 0;
+	rc = produce(buf, len);
+	if (!rc && s->record)
+		rec_write(s, path, *buf, *len);
+	return rc;
+}
+
 bool audit_src_exists(struct audit_src *s, const char *path)
 {
 	int fd = src_open(s, path, O_PATH);

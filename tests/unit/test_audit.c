@@ -19,8 +19,10 @@
 
 static char tmpdir[64];
 
-static const char *const recs[] = { "host-vm", "intel-server", "amd-server",
-				    "laptop-tb", "intel-unpriv" };
+static const char *const recs[] = { "host-vm",		"intel-server",
+				    "amd-server",	"laptop-tb",
+				    "intel-unpriv",	"lab-amd-thinhv",
+				    "lab-intel-os-owns" };
 
 static const char *cli(void)
 {
@@ -175,7 +177,7 @@ static void test_audit_malformed_recordings(void)
 	static const char *const bad[] = {
 		"bad-caplist",	   "bad-config-size", "bad-dmar",
 		"bad-group-type",  "bad-iomem",	      "bad-manifest",
-		"bad-no-manifest", "bad-symlink",
+		"bad-no-manifest", "bad-symlink",     "bad-thinhv-status",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -382,6 +384,16 @@ static void test_audit_expected_findings(void)
 		       "PCI config space beyond 64 bytes needs root"));
 	CU_ASSERT_TRUE(output_has("scan --replay intel-unpriv",
 				  "DMAR present but unreadable (needs root)"));
+	/* thinhv launched and owning the IOMMU vs the OS owning it. */
+	CU_ASSERT_TRUE(
+	    output_has("scan --replay lab-amd-thinhv",
+		       "launched on 2 CPU(s), 4 protected range(s)"));
+	CU_ASSERT_FALSE(
+	    output_has("scan --replay lab-amd-thinhv", "THV-HV-001"));
+	CU_ASSERT_FALSE(
+	    output_has("scan --replay lab-amd-thinhv", "THV-DMA-001"));
+	CU_ASSERT_TRUE(output_has("scan --replay lab-intel-os-owns",
+				  "high   THV-HV-001    platform"));
 	/* thinhv's size is counted: the fixture tree has 19 lines. */
 	CU_ASSERT_TRUE(
 	    output_has("compare --json --replay amd-server", "\"count\": 19,"));

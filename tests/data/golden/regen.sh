@@ -18,7 +18,8 @@ run() { # name cmd args...
 	echo "$name $rc" >>"$gold/exit-status"
 }
 : >"$gold/exit-status"
-for r in host-vm intel-server amd-server laptop-tb intel-unpriv; do
+for r in host-vm intel-server amd-server laptop-tb intel-unpriv \
+	lab-amd-thinhv lab-intel-os-owns; do
 	run "$r.scan.txt" scan --replay "$r"
 	run "$r.scan.json" scan --replay "$r" --json
 	run "$r.compare.txt" compare --replay "$r"

@@ -338,6 +338,73 @@ def unprivileged():
     r.done()
 
 
+def thinhv_status(launched=1, ranges=()):
+    lines = ['thinhv-status 1', 'build: 0.1-lab', 'backend: svm', 'hv_abi: 1',
+             'launched: %d' % launched, 'locked: 0', 'ncpus: 2', 'paging_levels: 4',
+             'footprint: 9437184', 'denials: 3', 'exits: 120455']
+    lines += ['range: %s 0x%x 0x%x 0' % r for r in ranges]
+    return '\n'.join(lines) + '\n'
+
+
+def qemu_q35(r, iommu_fn):
+    """The lab's QEMU q35 machine: two edu devices, the IOMMU function."""
+    r.dev('0000:00:00.0', config(0x8086, 0x29c0, 0x060000, bm=False, size=256))
+    r.dev('0000:00:01.0', config(0x1234, 0x1111, 0x030000, bm=False, size=256), 'bochs-drm')
+    if iommu_fn:
+        r.dev('0000:00:02.0', config(0x1022, 0x0000, 0x080600, port_type=9, ext=[]))
+    r.dev('0000:00:03.0', config(0x1234, 0x11e8, 0x00ff00, port_type=ENDPOINT, ext=[aer()]))
+    r.dev('0000:00:04.0', config(0x1234, 0x11e8, 0x00ff00, port_type=ENDPOINT, ext=[aer()]))
+    r.dev('0000:00:1f.0', config(0x8086, 0x2918, 0x060100, bm=False, mf=True, size=256), 'lpc_ich')
+    r.dev('0000:00:1f.2', config(0x8086, 0x2922, 0x010601, mf=True, size=256), 'ahci')
+    r.file('/proc/iomem', '\n'.join([
+        '00000000-00000fff : Reserved',
+        '00001000-0009fbff : System RAM',
+        '0009fc00-000fffff : Reserved',
+        '00100000-7ffdffff : System RAM',
+        '7ffe0000-7fffffff : Reserved',
+        'b0000000-bfffffff : PCI MMCONFIG 0000 [bus 00-ff]',
+        'c0000000-febfffff : PCI Bus 0000:00',
+        'fed80000-fed83fff : amd_iommu',
+    ]) + '\n')
+    r.tpm2()
+
+
+def lab_amd_thinhv():
+    """thinhv launched on the lab's amd profile (amd_iommu=off: thinhv owns
+    the IOMMU)."""
+    r = Rec('lab-amd-thinhv', 'lab-amd-thinhv-launched')
+    qemu_q35(r, True)
+    ents = [struct.pack('<BHB', 3, 0x0000, 0), struct.pack('<BHB', 4, 0xffff, 0)]
+    r.file('/sys/firmware/acpi/tables/IVRS', ivrs(0x00203040, [
+        ivhd(0x10, 0x0010, 0xfed80000, ents)]))
+    r.file('/proc/cmdline', 'console=ttyS0 amd_iommu=off quiet\n')
+    r.file('/dev/thinhv', '')
+    r.file('/dev/thinhv.status', thinhv_status(1, [
+        ('hv-code', 0x3a000000, 0x200000), ('hv-mem', 0x3a200000, 0x700000),
+        ('iommu', 0x3a900000, 0x100000), ('mmio', 0xfed80000, 0x4000)]))
+    r.done()
+
+
+def lab_intel_os_owns():
+    """thinhv loaded while Linux already owns VT-d (intel_iommu=on): thinhv
+    cannot take the IOMMU, so the OS can map hypervisor memory for DMA."""
+    r = Rec('lab-intel-os-owns', 'lab-intel-os-owns-iommu')
+    qemu_q35(r, False)
+    for bdf, g in (('0000:00:03.0', 3), ('0000:00:04.0', 4)):
+        r.link('/sys/bus/pci/devices/%s/iommu_group' % bdf,
+               '../../../kernel/iommu_groups/%d' % g)
+        r.group_type(g, 'DMA')
+        r.file('/sys/kernel/iommu_groups/%d/devices/.keep' % g, '')
+    r.file('/sys/class/iommu/dmar0/.keep', '')
+    r.file('/sys/firmware/acpi/tables/DMAR', dmar(39, 0x01, [
+        drhd(0xfed90000, True, [dmar_scope(3, 0, 0x1f, 0, 0)])]))
+    r.file('/proc/cmdline', 'console=ttyS0 intel_iommu=on iommu.strict=1\n')
+    r.file('/dev/thinhv', '')
+    r.file('/dev/thinhv.status', thinhv_status(1, [
+        ('hv-code', 0x3a000000, 0x200000), ('hv-mem', 0x3a200000, 0x700000)]))
+    r.done()
+
+
 def malformed():
     good = config(0x8086, 0x1521, 0x020000, port_type=ENDPOINT, ext=[aer()])
 
@@ -377,18 +444,25 @@ def malformed():
     os.symlink('/sys/bus/pci/devices', os.path.join(r.root, 'sys/bus/pci/devices'))
     r.done()
 
+    r = Rec('bad-thinhv-status', 'bad')
+    r.dev('0000:01:00.0', good)
+    r.file('/dev/thinhv', '')
+    r.file('/dev/thinhv.status', 'thinhv-status 1\nlaunched: yes\n')
+    r.done()
+
     r = Rec('bad-no-manifest', 'bad')
     # no done(): the manifest is missing
 
 
 def pci_ids_subset():
     want = {
-        0x8086: {0x2020, 0xa36d, 0xa352, 0xa338, 0xa33c, 0x1521, 0x9a14, 0x9a49,
+        0x8086: {0x29c0, 0x2918, 0x2922, 0x2020, 0xa36d, 0xa352, 0xa338, 0xa33c, 0x1521, 0x9a14, 0x9a49,
                  0x9a23, 0x9a1b, 0xa0ed, 0x15ef, 0x15f3},
-        0x1022: {0x1480, 0x1481, 0x1483},
+        0x1022: {0x0000, 0x1480, 0x1481, 0x1483},
         0x144d: {0xa80a},
         0x15b3: {0x1017},
         0x1af4: {0x1041, 0x1042, 0x1044, 0x1045, 0x1053},
+        0x1234: {0x1111, 0x11e8},
     }
     src = '/usr/share/misc/pci.ids'
     out = ['# Subset of pciutils pci.ids (https://pci-ids.ucw.cz, BSD-3-Clause or',
@@ -424,6 +498,8 @@ if __name__ == '__main__':
     amd_server()
     laptop_tb()
     unprivileged()
+    lab_amd_thinhv()
+    lab_intel_os_owns()
     malformed()
     pci_ids_subset()
     print('recordings written under', HERE, file=sys.stderr)
