@@ -39,7 +39,7 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when colour may be used on this stream (a tty and NO_COLOR unset). */
 bool cli_colour(FILE *f);
 
-#define CLI_COMMAND(id, cname, csummary, crun)                              \
+#define CLI_COMMAND(id, cname, csummary, crun)                                \
 	static struct cli_command id##_cmd = { cname, csummary, crun, NULL }; \
 	__attribute__((constructor)) static void id##_cmd_register(void)      \
 	{                                                                     \

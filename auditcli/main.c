@@ -64,7 +64,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: thinhv COMMAND [ARGS...]\n\ncommands:\n");
 	for (struct cli_command *c = commands; c; c = c->next)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\nexit status: bitmask of 1 warnings, 2 failures, 4 errors\n");
+	fprintf(f,
+		"\nexit status: bitmask of 1 warnings, 2 failures, 4 errors\n");
 }
 
 int main(int argc, char **argv)

@@ -22,9 +22,9 @@
 #endif
 
 #define HV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define HV_ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
-#define HV_ALIGN_UP(x, a) HV_ALIGN_DOWN((x) + (uint64_t)(a) - 1, (a))
-#define HV_IS_ALIGNED(x, a) (((x) & ((uint64_t)(a) - 1)) == 0)
+#define HV_ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
+#define HV_ALIGN_UP(x, a) HV_ALIGN_DOWN((x) + (uint64_t)(a)-1, (a))
+#define HV_IS_ALIGNED(x, a) (((x) & ((uint64_t)(a)-1)) == 0)
 
 /* Little-endian loads from byte buffers (hostile input: no unaligned casts). */
 static inline uint16_t hv_le16(const uint8_t *p)

@@ -28,16 +28,19 @@ void unit_register(struct unit_suite *s);
 /* Directory holding test data (set by the runner from THINHV_SRCDIR). */
 const char *unit_srcdir(void);
 
-#define UNIT_SUITE(id, init_fn, cleanup_fn, ...)                              \
-	static const struct unit_test id##_tests[] = { __VA_ARGS__,           \
-						       { NULL, NULL } };      \
-	static struct unit_suite id##_suite = { #id, init_fn, cleanup_fn,     \
-						id##_tests, NULL };           \
-	__attribute__((constructor)) static void id##_register(void)          \
-	{                                                                     \
-		unit_register(&id##_suite);                                   \
+#define UNIT_SUITE(id, init_fn, cleanup_fn, ...)                          \
+	static const struct unit_test id##_tests[] = { __VA_ARGS__,       \
+						       { NULL, NULL } };  \
+	static struct unit_suite id##_suite = { #id, init_fn, cleanup_fn, \
+						id##_tests, NULL };       \
+	__attribute__((constructor)) static void id##_register(void)      \
+	{                                                                 \
+		unit_register(&id##_suite);                               \
 	}
 
-#define UNIT_TEST(fn) { #fn, fn }
+#define UNIT_TEST(fn)   \
+	{               \
+#fn, fn \
+	}
 
 #endif /* THINHV_UNIT_H */

@@ -177,8 +177,9 @@ static int edu_dma(volatile uint8_t *bar, int to_ram, uint64_t addr,
 	uint64_t t0;
 
 	if (len == 0 || len > EDU_BUF_MAX || off > EDU_BUF_MAX - len) {
-		fprintf(stderr, "edu: length %u at offset %u exceeds the %d-byte"
-				" device buffer\n",
+		fprintf(stderr,
+			"edu: length %u at offset %u exceeds the %d-byte"
+			" device buffer\n",
 			len, off, EDU_BUF_MAX);
 		return -1;
 	}
@@ -235,7 +236,8 @@ static int cmd_roundtrip(const char *bdf, uint32_t len)
 	if (!bar)
 		return 1;
 	a = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1,
+		 0);
 	if (a == MAP_FAILED) {
 		perror("edu: mmap");
 		return 1;
@@ -255,12 +257,14 @@ static int cmd_roundtrip(const char *bdf, uint32_t len)
 	if (edu_dma(bar, 0, pa, len, 0) || edu_dma(bar, 1, pb, len, 0))
 		return 1;
 	if (memcmp(a, b, len)) {
-		fprintf(stderr, "edu: roundtrip mismatch (src %#" PRIx64
-				" dst %#" PRIx64 ")\n",
+		fprintf(stderr,
+			"edu: roundtrip mismatch (src %#" PRIx64
+			" dst %#" PRIx64 ")\n",
 			pa, pb);
 		return 1;
 	}
-	printf("roundtrip ok: %u bytes %#" PRIx64 " -> device -> %#" PRIx64 "\n",
+	printf("roundtrip ok: %u bytes %#" PRIx64 " -> device -> %#" PRIx64
+	       "\n",
 	       len, pa, pb);
 	return 0;
 }
@@ -361,9 +365,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "ident") && argc == 3)
 		return cmd_ident(argv[2]);
 	if (!strcmp(argv[1], "roundtrip") && argc >= 3)
-		return cmd_roundtrip(argv[2], argc > 3 ? (uint32_t)strtoul(
-							   argv[3], NULL, 0)
-						       : 256);
+		return cmd_roundtrip(
+		    argv[2],
+		    argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 0) : 256);
 	if (!strcmp(argv[1], "mem") && argc >= 3) {
 		int rc = cmd_mem(argc - 2, argv + 2);
 
@@ -381,8 +385,8 @@ int main(int argc, char **argv)
 			       (uint32_t)strtoul(argv[5], NULL, 0),
 			       argc > 6 ? (uint32_t)strtoul(argv[6], NULL, 0)
 					: 0)
-			       ? 1
-			       : 0;
+			   ? 1
+			   : 0;
 	}
 	return usage();
 }
