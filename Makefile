@@ -91,7 +91,8 @@ lint:
 	@echo "lint: cppcheck"
 	@cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
 		--enable=warning,portability --suppress=missingIncludeSystem \
-		-I include -D__x86_64__ $(LINT_FILES)
+		-I include -D__x86_64__ -DPOL_XSD_PATH=\"policy/thinhv-policy.xsd\" \
+		$(LINT_FILES)
 
 # The harness self-test (a failing, a hung and a crashed guest must each be
 # reported as failures) runs before the scenarios.
