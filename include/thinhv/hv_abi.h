@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_abi.h - the guest-visible ABI of the thinhv hypervisor (both sides):
+ * CPUID leaves 0x40000000.. and the VMMCALL/VMCALL hypercall interface.
+ * Frozen once released; additions bump HV_ABI_VERSION and keep old calls.
+ */
+#ifndef THINHV_HV_ABI_H
+#define THINHV_HV_ABI_H
+
+#define HV_ABI_VERSION 1u
+
+/*
+ * CPUID 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX = signature
+ * "thinhv" padded with NULs (as bytes, in register order EBX, ECX, EDX).
+ */
+#define HV_CPUID_BASE 0x40000000u
+#define HV_CPUID_SIG_EBX 0x6e696874u /* "thin" */
+#define HV_CPUID_SIG_ECX 0x00007668u /* "hv\0\0" */
+#define HV_CPUID_SIG_EDX 0x00000000u
+/*
+ * CPUID 0x40000001 (interface leaf): EAX = HV_ABI_VERSION, EBX = index of
+ * the hypervisor's per-CPU state that answered (the OS's CPU number at
+ * launch), ECX = HV_IF_* flags, EDX = HV_HC_MAGIC (the hypercall tag).
+ */
+#define HV_CPUID_IF 0x40000001u
+#define HV_CPUID_MAX HV_CPUID_IF
+#define HV_IF_LOCKED (1u << 0)	      /* lock=1: devirtualize/unload refused */
+#define HV_IF_NESTED_PAGING (1u << 1) /* NPT/EPT enforces protected ranges */
+
+/*
+ * Hypercall: VMMCALL (AMD) / VMCALL (Intel) from CPL 0 only (CPL > 0 gets
+ * #UD, as on a machine without a hypervisor).
+ *   in:  RAX = HV_HC_MAGIC | function, RBX, RCX, RDX = arguments
+ *   out: RAX = 0 or a negative HV_E* status, RBX, RCX, RDX = results
+ * Arguments a function does not use must be zero (-HV_EINVAL otherwise), so
+ * later versions can give them a meaning without ambiguity.
+ */
+#define HV_HC_MAGIC 0x74680000u /* "th" in bits 31:16 */
+#define HV_HC_MAGIC_MASK 0xffff0000u
+#define HV_HC_FN_MASK 0x0000ffffu
+
+/* -> RBX = HV_ABI_VERSION, RCX = number of CPUs under the hypervisor. */
+#define HV_HC_VERSION 1u
+/* -> RBX = HV_IF_* flags, RCX = total refused accesses, RDX = total exits. */
+#define HV_HC_STATUS 2u
+/* RBX = CPU index, RCX = HV_CNT_* -> RBX = counter value. */
+#define HV_HC_COUNTER 3u
+/* RBX = CPU index -> RBX = guest-physical address, RCX = guest RIP,
+ * RDX = (sequence << 8) | HV_ACC_* of the last refused access on that CPU. */
+#define HV_HC_LAST_DENIAL 4u
+/* Set the lock until reboot (one way; no arguments). */
+#define HV_HC_LOCK 5u
+/*
+ * Leave the hypervisor on the calling CPU: returns 0 to the caller running
+ * natively; -HV_EPERM when locked (the CPU stays virtualized).
+ */
+#define HV_HC_DEVIRT 6u
+#define HV_HC_MAX 6u
+
+/* Status codes (returned negated in RAX). */
+#define HV_EPERM 1
+#define HV_EINVAL 22
+#define HV_ENOSYS 38
+#define HV_ERANGE 34
+
+/* Access kinds (also used by the protected-range registry). */
+#define HV_ACC_R 1u
+#define HV_ACC_W 2u
+#define HV_ACC_X 4u
+#define HV_ACC_RWX 7u
+#define HV_ACC_NONE 0u
+
+/* Per-CPU counters, by exit reason and by decision. */
+enum hv_counter {
+	HV_CNT_EXITS = 0, /* every exit */
+	HV_CNT_CPUID,
+	HV_CNT_HYPERCALL,
+	HV_CNT_MSR,
+	HV_CNT_NPF,	  /* nested/EPT faults */
+	HV_CNT_VIRT_INSN, /* VMRUN/VMLOAD/.../INVLPGA, VMXON... -> #UD */
+	HV_CNT_DENY_MEM,  /* refused accesses to protected memory */
+	HV_CNT_DENY_MSR,  /* refused MSR writes (EFER.SVME, HSAVE, VM_CR) */
+	HV_CNT_DENY_HC,	  /* refused or malformed hypercalls */
+	HV_CNT_REINJECT,  /* events re-delivered after an exit */
+	HV_CNT_FATAL,	  /* unexpected exit: the machine is stopped */
+	HV_CNT_MAX
+};
+
+#endif /* THINHV_HV_ABI_H */

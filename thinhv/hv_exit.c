@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_exit.c - arch-neutral exit decisions and hypercall validation (pure C).
+ * Runs in HOST MODE (called from svm_host.c with the guest's GS base live):
+ * it must call nothing, use no per-CPU data and no stack protector; the
+ * Kbuild fragment compiles it with the host-mode flags. Also built into the
+ * host unit tests, where a mock backend drives it.
+ */
+#include "thinhv/compat.h"
+#include "thinhv/hv_abi.h"
+#include "thinhv/hv_exit.h"
+
+#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_80000001_ECX_SVM (1u << 2)
+#define CPUID_SVM_FEATURES 0x8000000au
+
+/* EFER bits the OS legitimately toggles at run time. */
+#define EFER_GUEST_MUTABLE                                         \
+	(HV_EFER_SCE | HV_EFER_NXE | HV_EFER_FFXSR | HV_EFER_TCE | \
+	 HV_EFER_AUTOIBRS | HV_EFER_LMSLE)
+
+static void cpuid_policy(const struct hv_host *h, uint32_t cpu,
+			 struct hv_exit *e)
+{
+	uint32_t leaf = e->cpuid_in_eax, *r = e->cpuid;
+
+	if (leaf >= HV_CPUID_BASE && leaf <= HV_CPUID_BASE + 0xff) {
+		r[0] = r[1] = r[2] = r[3] = 0;
+		if (leaf == HV_CPUID_BASE) {
+			r[0] = HV_CPUID_MAX;
+			r[1] = HV_CPUID_SIG_EBX;
+			r[2] = HV_CPUID_SIG_ECX;
+			r[3] = HV_CPUID_SIG_EDX;
+		} else if (leaf == HV_CPUID_IF) {
+			r[0] = HV_ABI_VERSION;
+			r[1] = h->cpu[cpu].index;
+			r[2] = h->if_flags | (h->locked ? HV_IF_LOCKED : 0);
+			r[3] = HV_HC_MAGIC;
+		}
+		return;
+	}
+	if (leaf == 1) {
+		/* Announce ourselves; hide VT-x: the OS cannot nest. */
+		r[2] |= CPUID_1_ECX_HYPERVISOR;
+		r[2] &= ~CPUID_1_ECX_VMX;
+	} else if (leaf == 0x80000001u) {
+		r[2] &= ~CPUID_80000001_ECX_SVM;
+	} else if (leaf == CPUID_SVM_FEATURES) {
+		r[0] = r[1] = r[2] = r[3] = 0;
+	}
+}
+
+static uint64_t sum_counter(const struct hv_host *h, enum hv_counter c)
+{
+	uint64_t s = 0;
+	uint32_t i;
+
+	for (i = 0; i < h->ncpus; i++)
+		s += h->cpu[i].cnt[c];
+	return s;
+}
+
+static uint64_t hc_status(int err)
+{
+	return (uint64_t)(int64_t)-err;
+}
+
+static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
+			  struct hv_gprs *g)
+{
+	struct hv_host_cpu *c = &h->cpu[cpu];
+	uint32_t fn = (uint32_t)g->rax & HV_HC_FN_MASK;
+	int err = 0;
+
+	if (e->cpl != 0) {
+		/* As on bare metal: VMMCALL/VMCALL from user mode is #UD. */
+		c->cnt[HV_CNT_DENY_HC]++;
+		return HV_ACT_INJECT_UD;
+	}
+	if ((g->rax >> 32) ||
+	    ((uint32_t)g->rax & HV_HC_MAGIC_MASK) != HV_HC_MAGIC)
+		fn = 0; /* not ours: unknown function */
+
+	switch (fn) {
+	case HV_HC_VERSION:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		g->rbx = HV_ABI_VERSION;
+		g->rcx = h->ncpus;
+		break;
+	case HV_HC_STATUS:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		g->rbx = h->if_flags | (h->locked ? HV_IF_LOCKED : 0);
+		g->rcx = sum_counter(h, HV_CNT_DENY_MEM);
+		g->rdx = sum_counter(h, HV_CNT_EXITS);
+		break;
+	case HV_HC_COUNTER:
+		if (g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		if (g->rbx >= h->ncpus || g->rcx >= HV_CNT_MAX) {
+			err = HV_ERANGE;
+			break;
+		}
+		g->rbx = h->cpu[g->rbx].cnt[g->rcx];
+		break;
+	case HV_HC_LAST_DENIAL: {
+		const struct hv_host_cpu *d;
+
+		if (g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		if (g->rbx >= h->ncpus) {
+			err = HV_ERANGE;
+			break;
+		}
+		d = &h->cpu[g->rbx];
+		g->rbx = d->deny_gpa;
+		g->rcx = d->deny_rip;
+		g->rdx = (d->deny_seq << 8) | d->deny_acc;
+		break;
+	}
+	case HV_HC_LOCK:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		h->locked = 1;
+		break;
+	case HV_HC_DEVIRT:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		if (h->locked) {
+			err = HV_EPERM;
+			break;
+		}
+		g->rax = 0;
+		return HV_ACT_ADVANCE | HV_ACT_DEVIRT;
+	default:
+		err = HV_ENOSYS;
+		break;
+	}
+	if (err) {
+		c->cnt[HV_CNT_DENY_HC]++;
+		g->rax = hc_status(err);
+	} else {
+		g->rax = 0;
+	}
+	return HV_ACT_ADVANCE;
+}
+
+static uint32_t deny_mem(struct hv_host_cpu *c, const struct hv_exit *e)
+{
+	c->cnt[HV_CNT_DENY_MEM]++;
+	c->deny_gpa = e->gpa;
+	c->deny_rip = e->rip;
+	c->deny_acc = e->npf_access;
+	c->deny_seq++;
+	/* #GP, not #PF: see LAB.md (a #PF on a present kernel mapping loops). */
+	return HV_ACT_INJECT_GP;
+}
+
+static uint32_t nested_fault(struct hv_host *h, struct hv_host_cpu *c,
+			     const struct hv_exit *e)
+{
+	const struct hv_range *r = hv_ranges_find(&h->ranges, e->gpa);
+
+	if (r) {
+		if (e->npf_access & ~r->access)
+			return deny_mem(c, e);
+		return HV_ACT_FATAL; /* allowed access faulted: tables broken */
+	}
+	if (e->gpa >= h->map_limit)
+		return deny_mem(c, e); /* beyond every RAM and device range */
+	return HV_ACT_FATAL;
+}
+
+static uint32_t msr_write(struct hv_host_cpu *c, const struct hv_host *h,
+			  struct hv_exit *e)
+{
+	uint64_t changed = e->msr_old ^ e->msr_new;
+
+	switch (e->msr_kind) {
+	case HV_MSR_EFER:
+		if ((changed & ~(uint64_t)EFER_GUEST_MUTABLE) ||
+		    (changed & h->efer_keep))
+			break; /* clearing SVME, toggling LME/reserved bits */
+		return HV_ACT_SET_MSR | HV_ACT_ADVANCE;
+	case HV_MSR_VIRT_CTL:
+		break;
+	default:
+		return HV_ACT_FATAL;
+	}
+	c->cnt[HV_CNT_DENY_MSR]++;
+	return HV_ACT_INJECT_GP;
+}
+
+uint32_t hv_exit_decide(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
+			struct hv_gprs *g)
+{
+	struct hv_host_cpu *c;
+	uint32_t act;
+
+	if (cpu >= h->ncpus)
+		return HV_ACT_FATAL;
+	c = &h->cpu[cpu];
+	c->cnt[HV_CNT_EXITS]++;
+
+	switch (e->reason) {
+	case HV_EXIT_CPUID:
+		c->cnt[HV_CNT_CPUID]++;
+		cpuid_policy(h, cpu, e);
+		return HV_ACT_SET_CPUID | HV_ACT_ADVANCE;
+	case HV_EXIT_HYPERCALL:
+		c->cnt[HV_CNT_HYPERCALL]++;
+		return hypercall(h, cpu, e, g);
+	case HV_EXIT_VIRT_INSN:
+		c->cnt[HV_CNT_VIRT_INSN]++;
+		return HV_ACT_INJECT_UD;
+	case HV_EXIT_MSR_WRITE:
+		c->cnt[HV_CNT_MSR]++;
+		return msr_write(c, h, e);
+	case HV_EXIT_NPF:
+		c->cnt[HV_CNT_NPF]++;
+		act = nested_fault(h, c, e);
+		break;
+	default:
+		act = HV_ACT_FATAL;
+		break;
+	}
+	if (act & HV_ACT_FATAL)
+		c->cnt[HV_CNT_FATAL]++;
+	return act;
+}
