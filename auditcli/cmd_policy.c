@@ -206,9 +206,7 @@ static int cmd_show_digest(int argc, char **argv, bool show)
 	} else {
 		/* load_any() validated it; decode again for the view. */
 		pol_blob_decode(blob, len, &v, NULL);
-		printf("<!-- policy digest sha256:%s, %zu bytes -->\n", hex,
-		       len);
-		pol_blob_write_xml(stdout, &v);
+		pol_blob_write_xml(stdout, &v, hex);
 	}
 	free(blob);
 	return CLI_EXIT_OK;

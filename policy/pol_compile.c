@@ -133,9 +133,10 @@ static void describe_dev(char *buf, size_t len, const struct pol_rule_info *a,
 	TAKE(POL_M_PROG_IF, prog_if);
 #undef TAKE
 	pol_fmt_bdf(bdf, sizeof(bdf), &u.id);
-	snprintf(buf, len, "e.g. %s %04x:%04x class %02x%02x%02x", bdf,
-		 u.id.vendor, u.id.device_id, u.id.class_code, u.id.subclass,
-		 u.id.prog_if);
+	snprintf(buf, len, "e.g. %s%s%04x:%04x class %02x%02x%02x",
+		 (u.match & POL_M_LOCATION) ? bdf : "",
+		 (u.match & POL_M_LOCATION) ? " " : "", u.id.vendor,
+		 u.id.device_id, u.id.class_code, u.id.subclass, u.id.prog_if);
 }
 
 static int add_crule(struct crule **v, unsigned int *n, unsigned int *cap,
@@ -282,20 +283,24 @@ int pol_compile(const struct pol_policy *p, const struct pol_inventory *inv,
 		for (unsigned int j = i + 1;
 		     j < n && cr[j].info.specificity == cr[i].info.specificity;
 		     j++) {
-			const struct pol_src_rule *a = &p->rules[cr[i].src];
-			const struct pol_src_rule *c = &p->rules[cr[j].src];
+			const struct crule *x = &cr[i], *y = &cr[j];
 			char ex[96];
 
-			if (!pol_rules_overlap(&cr[i].info, &cr[j].info))
+			if (!pol_rules_overlap(&x->info, &y->info))
 				continue;
-			describe_dev(ex, sizeof(ex), &cr[i].info, &cr[j].info);
+			/* Name them in file order: easier to find. */
+			if (p->rules[x->src].line > p->rules[y->src].line) {
+				x = &cr[j];
+				y = &cr[i];
+			}
+			describe_dev(ex, sizeof(ex), &x->info, &y->info);
 			pol_errf(e,
 				 "%s:%d: rule '%s' and %s:%d: rule '%s' have "
 				 "equal specificity %u and can match the same "
 				 "device (%s); make one more specific",
-				 p->file, a->line, cr[i].info.name, p->file,
-				 c->line, cr[j].info.name,
-				 cr[i].info.specificity, ex);
+				 p->file, p->rules[x->src].line, x->info.name,
+				 p->file, p->rules[y->src].line, y->info.name,
+				 x->info.specificity, ex);
 			ret = -EINVAL;
 			goto fail;
 		}
@@ -473,12 +478,16 @@ static void write_match(FILE *f, const struct pol_rule_info *r)
 	fprintf(f, "/>\n");
 }
 
-int pol_blob_write_xml(FILE *f, const struct pol_blob_view *v)
+int pol_blob_write_xml(FILE *f, const struct pol_blob_view *v,
+		       const char *digest)
 {
 	struct pol_rule_info r;
 
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<!-- decoded from a compiled thinhv policy blob: rules in "
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	if (digest)
+		fprintf(f, "<!-- policy digest sha256:%s, %u bytes -->\n",
+			digest, v->size);
+	fprintf(f, "<!-- decoded from a compiled thinhv policy blob: rules in "
 		   "canonical order (most specific first) -->\n"
 		   "<policy version=\"1\">\n");
 	for (uint32_t i = 0; i < v->rule_count; i++) {

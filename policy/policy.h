@@ -132,8 +132,10 @@ int pol_compile(const struct pol_policy *p, const struct pol_inventory *inv,
 void pol_compiled_free(struct pol_compiled *c);
 /* SHA-256 (libsodium) of a blob as lowercase hex. */
 int pol_digest_hex(const uint8_t *blob, size_t len, char hex[POL_DIGEST_HEX]);
-/* Write a validated blob as a policy XML that compiles back to it. */
-int pol_blob_write_xml(FILE *f, const struct pol_blob_view *v);
+/* Write a validated blob as a policy XML that compiles back to it
+ * (digest, when given, goes into a comment). */
+int pol_blob_write_xml(FILE *f, const struct pol_blob_view *v,
+		       const char *digest);
 /* "0000:00:04.0" into buf (at least 13 bytes). */
 void pol_fmt_bdf(char *buf, size_t len, const struct pol_dev_id *d);
 
