@@ -13,8 +13,8 @@
  * log failure makes the call return -errno and the launch must be refused;
  * att_measure_reason() then says which. Without require_tpm (the
  * require_tpm=0 module parameter) a missing TPM is tolerated: events are
- * still logged and the log records "no TPM" as the reason, but nothing is
- * extended, so no quote will ever match it.
+ * still logged (att_measure_reason() keeps saying "no TPM found"), but
+ * nothing is extended, so no quote will ever match that log.
  *
  * What is measured must be stable to be comparable with reference values:
  * hash the bytes as they were built (e.g. the module's .text before
