@@ -294,6 +294,19 @@ static void check_reference(struct att_verdict *v,
 	}
 }
 
+/* With a TPM2B_PUBLIC on both sides the whole public area must match (its
+ * name covers attributes and policy), not only the key. */
+static bool same_name(const struct att_key *a, const struct att_key *b)
+{
+	uint8_t na[64], nb[64];
+	size_t la = sizeof(na), lb = sizeof(nb);
+	int ra = att_key_name(a, na, &la), rb = att_key_name(b, nb, &lb);
+
+	if (ra == -ENOENT || rb == -ENOENT)
+		return true; /* a PEM key: only the key itself is known */
+	return !ra && !rb && la == lb && !sodium_memcmp(na, nb, la);
+}
+
 /* The quote must select exactly the SHA-256 bank of ATT_QUOTE_PCR_MASK. */
 static int quote_selection(const TPML_PCR_SELECTION *sel, uint32_t *mask)
 {
@@ -346,7 +359,7 @@ void att_verify(const struct att_verify_in *in, struct att_verdict *v)
 	if (rc)
 		add(v, "ak", ATT_FAIL, "bundle AK (bundle offset %zu): %s",
 		    ev.part[ATT_PART_AK_PUBLIC].offset + err.offset, err.what);
-	else if (!att_key_equal(bak, in->ak))
+	else if (!att_key_equal(bak, in->ak) || !same_name(bak, in->ak))
 		add(v, "ak", ATT_FAIL,
 		    "bundle AK is not the trusted AK supplied with --ak");
 	else

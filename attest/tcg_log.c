@@ -189,6 +189,11 @@ static int parse_spec_id(const uint8_t *buf, size_t len,
 			    "first record is not an EV_NO_ACTION in PCR 0 "
 			    "(not a TCG event log)",
 			    -EINVAL);
+	for (i = 0; i < ATT_SHA1_SIZE; i++)
+		if (buf[8 + i])
+			return fail(err, 8 + i,
+				    "Spec ID record digest is not zero",
+				    -EINVAL);
 	evsize = hv_le32(buf + 28);
 	if (!hv_fits(hdr, evsize, len))
 		return fail(err, 28, "Spec ID event size runs past the end",

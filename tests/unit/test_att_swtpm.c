@@ -333,8 +333,13 @@ static int suite_init(void)
 		return -1;
 	}
 	if (start_swtpm()) {
-		fprintf(stderr, "att_swtpm: cannot start swtpm (installed by "
-				"scripts/deps.sh)\n");
+		char log[1024] = "";
+
+		run(log, sizeof(log), "cat %s/swtpm.out", dir);
+		fprintf(stderr,
+			"att_swtpm: cannot start swtpm (installed by "
+			"scripts/deps.sh): %s\n",
+			log);
 		return init_failed();
 	}
 	if (simulate_firmware() || simulate_launch() ||
@@ -746,6 +751,120 @@ static void test_signed_verdict(void)
 	CU_ASSERT(strstr(out, "verdict-signature: FAIL") != NULL);
 }
 
+/* Byte maps of a log part: must[i] = covered by the SHA-256 replay (a
+ * flip must fail), other[i] = a digest of another bank (not quoted). */
+struct log_map {
+	const uint8_t *base;
+	uint8_t must[8192];
+	uint8_t other[8192];
+};
+
+static int log_map_cb(void *ctx, const struct att_event *ev)
+{
+	struct log_map *m = ctx;
+
+	for (uint32_t i = 0; i < ev->ndigests; i++) {
+		size_t off = (size_t)(ev->d[i].digest - m->base);
+
+		if (off + ev->d[i].size > sizeof(m->must))
+			return -E2BIG;
+		if (ev->d[i].alg != ATT_ALG_SHA256)
+			memset(m->other + off, 1, ev->d[i].size);
+		else if (ev->type != TCG_EV_NO_ACTION)
+			memset(m->must + off, 1, ev->d[i].size);
+	}
+	return 0;
+}
+
+/*
+ * Flip every byte of a good bundle in turn: verification must fail unless
+ * the byte is one nothing vouches for (informational parts, firmware event
+ * data, Spec ID fields without meaning), and must never crash (ASan).
+ */
+static void test_every_byte(void)
+{
+	char path[256], why[256];
+	struct att_reference ref;
+	struct att_evidence ev;
+	struct att_verify_in in;
+	struct att_verdict *v = malloc(sizeof(*v));
+	struct att_err err = { 0, NULL };
+	struct att_key *ak = NULL;
+	struct log_map *fw = calloc(1, sizeof(*fw)),
+		       *th = calloc(1, sizeof(*th));
+	uint8_t *b, *nb = NULL;
+	size_t len, nlen = 0, checked = 0, tl, to, fo, fl;
+
+	CU_ASSERT_FATAL(ready && v && fw && th);
+	snprintf(path, sizeof(path), "%s/ev.bin", dir);
+	CU_ASSERT_EQUAL_FATAL(att_read_file(path, 1 << 24, &b, &len), 0);
+	CU_ASSERT_EQUAL_FATAL(att_evidence_parse(b, len, &ev, &err), 0);
+	snprintf(path, sizeof(path), "%s/ak.pub", dir);
+	CU_ASSERT_EQUAL_FATAL(att_key_load(path, &ak, why, sizeof(why)), 0);
+	snprintf(path, sizeof(path), "%s/ref.txt", dir);
+	CU_ASSERT_EQUAL_FATAL(att_reference_load(path, &ref, why, sizeof(why)),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(att_hex_decode(nonce, &nb, &nlen), 0);
+	fo = ev.part[ATT_PART_FW_LOG].offset;
+	fl = ev.part[ATT_PART_FW_LOG].len;
+	to = ev.part[ATT_PART_THINHV_LOG].offset;
+	tl = ev.part[ATT_PART_THINHV_LOG].len;
+	fw->base = b + fo;
+	th->base = b + to;
+	CU_ASSERT_EQUAL_FATAL(
+	    att_log_parse(b + fo, fl, NULL, log_map_cb, fw, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    att_log_parse(b + to, tl, NULL, log_map_cb, th, &err), 0);
+
+	memset(&in, 0, sizeof(in));
+	in.bundle = b;
+	in.bundle_len = len;
+	in.ak = ak;
+	in.nonce = nb;
+	in.nonce_len = nlen;
+	in.ref = &ref;
+	att_verify(&in, v);
+	CU_ASSERT_FATAL(v->pass);
+	for (size_t i = 0; i < len; i++) {
+		bool free_byte = false;
+
+		/* informational parts */
+		for (unsigned int t = ATT_PART_NONCE; t <= ATT_PART_CREATOR;
+		     t++)
+			if (ev.part[t].present && i >= ev.part[t].offset &&
+			    i < ev.part[t].offset + ev.part[t].len)
+				free_byte = true;
+		/* firmware log: only the replayed SHA-256 digests are bound */
+		if (i >= fo && i < fo + fl && !fw->must[i - fo])
+			free_byte = true;
+		/* thinhv log: digests of banks the quote does not cover, and
+		 * Spec ID platformClass, specVersionMinor, specErrata */
+		if (i >= to && i < to + tl &&
+		    (th->other[i - to] ||
+		     (i - to >= 48 && (i - to <= 52 || i - to == 54))))
+			free_byte = true;
+		b[i] ^= 0x01;
+		att_verify(&in, v);
+		b[i] ^= 0x01;
+		if (free_byte)
+			continue;
+		checked++;
+		if (v->pass)
+			fprintf(stderr, "\n  byte %zu flipped: still PASS\n",
+				i);
+		CU_ASSERT(!v->pass);
+	}
+	CU_ASSERT(checked > len / 3);
+	att_verify(&in, v);
+	CU_ASSERT(v->pass);
+	free(nb);
+	free(b);
+	free(v);
+	free(fw);
+	free(th);
+	att_key_free(ak);
+}
+
 /* Last: changes the TPM. A PCR 12 extend nobody logged is caught. */
 static void test_extend_after_quote(void)
 {
@@ -778,4 +897,5 @@ static void test_extend_after_quote(void)
 UNIT_SUITE(att_swtpm, suite_init, suite_cleanup, UNIT_TEST(test_verify_passes),
 	   UNIT_TEST(test_stock_checkquote), UNIT_TEST(test_stock_eventlog),
 	   UNIT_TEST(test_credential), UNIT_TEST(test_adversarial),
-	   UNIT_TEST(test_signed_verdict), UNIT_TEST(test_extend_after_quote))
+	   UNIT_TEST(test_signed_verdict), UNIT_TEST(test_every_byte),
+	   UNIT_TEST(test_extend_after_quote))
