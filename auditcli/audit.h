@@ -113,7 +113,9 @@ struct audit_range {
 };
 
 struct audit_fw_unit {
-	char kind[8]; /* DRHD / IVHD */
+	char kind[8];	/* DRHD / IVHD */
+	uint8_t type;	/* IVHD type (10h/11h/40h) */
+	uint16_t devid; /* IVHD: the IOMMU's own device id */
 	uint64_t base;
 	uint16_t segment;
 	bool include_all;
@@ -140,7 +142,9 @@ struct audit_fw {
 	struct audit_fw_window windows[32];
 	int nwindows;
 	int natsr;
-	char note[160]; /* decoder remarks (unknown record types skipped...) */
+	char note[160];	 /* decoder remarks (unknown record types skipped...) */
+	char error[160]; /* first ERROR diagnostic, with its byte offset */
+	int nerrors;	 /* ERROR diagnostics: the summary is a prefix only */
 };
 
 struct audit_group {
@@ -207,8 +211,10 @@ uint64_t audit_ram_bytes(const struct audit_platform *p);
 
 /* Firmware table decode (DMAR/IVRS summary). Integration seam for the shared
  * ACPI decoder (include/thinhv/acpi.h) once it lands. */
+struct audit_inv;
 int audit_fw_decode(const char *name, const uint8_t *t, size_t len,
-		    struct audit_fw *fw, char *err, size_t errlen);
+		    const struct audit_inv *inv, struct audit_fw *fw, char *err,
+		    size_t errlen);
 
 /* -------------------------------------------------------------- findings */
 

@@ -61,6 +61,10 @@ const struct audit_catalogue_entry audit_catalogue[] = {
 	{ "THV-FW-003", AUDIT_SEV_MEDIUM, "Pre-boot DMA protection flag absent",
 	  "Enable Kernel DMA Protection / DMA protection in firmware setup "
 	  "(DMAR DMA_CTRL_PLATFORM_OPT_IN, IVinfo DMA remap support)" },
+	{ "THV-FW-004", AUDIT_SEV_HIGH, "Malformed DMA firmware table",
+	  "Report the table to the firmware vendor; until fixed, the IOMMU "
+	  "description is incomplete and neither Linux nor thinhv can be "
+	  "assumed to cover every device" },
 	{ "THV-HV-001", AUDIT_SEV_HIGH, "Hypervisor memory reachable by DMA",
 	  "Load a thinhv policy that gives this device its own domain; "
 	  "check that thinhv owns every remapping unit" },
@@ -148,15 +152,23 @@ static void eval_devices(const struct audit_inv *inv, struct audit_findings *fs)
 		if (!dma_master(d))
 			continue;
 		if (d->reach == AUDIT_REACH_ALL_RAM) {
+			char ram[48];
+
+			if (audit_ram_bytes(p))
+				snprintf(
+				    ram, sizeof(ram), "all %llu MiB of",
+				    (unsigned long long)(audit_ram_bytes(p) >>
+							 20));
+			else
+				snprintf(ram, sizeof(ram), "all");
 			add(fs, "THV-DMA-001",
 			    d->bus_master ? AUDIT_SEV_HIGH : AUDIT_SEV_MEDIUM,
 			    d->bdf,
 			    "%s %04x:%04x (%s), bus master %s: %s; reaches "
-			    "all %llu MiB of System RAM%s",
+			    "%s System RAM%s",
 			    d->class_name, d->vendor, d->device,
 			    d->driver[0] ? d->driver : "no driver",
-			    d->bus_master ? "on" : "off", d->reach_why,
-			    (unsigned long long)(audit_ram_bytes(p) >> 20),
+			    d->bus_master ? "on" : "off", d->reach_why, ram,
 			    p->mem_addresses_hidden ? " (map hidden)" : "");
 			if (p->thinhv_loaded)
 				add(fs, "THV-HV-001", -1, d->bdf,
@@ -243,6 +255,11 @@ static void eval_platform(const struct audit_inv *inv,
 						 10),
 			    win->scope[0] ? win->scope : "no scope");
 		}
+		if (fw->nerrors)
+			add(fs, "THV-FW-004", -1, fw->table,
+			    "%s; %d error(s): the summary above is the decoded "
+			    "prefix only",
+			    fw->error, fw->nerrors);
 		if (!fw->dma_opt_in)
 			add(fs, "THV-FW-003", -1, fw->table,
 			    !strcmp(fw->table, "DMAR")

@@ -550,7 +550,7 @@ static int gather_fw(struct audit_src *s, struct audit_inv *inv, char *err,
 			audit_strv_free(names, n);
 			return -EINVAL;
 		}
-		rc = audit_fw_decode(tabs[t], (const uint8_t *)buf, len,
+		rc = audit_fw_decode(tabs[t], (const uint8_t *)buf, len, inv,
 				     &p->fw[p->nfw], ferr_, sizeof(ferr_));
 		free(buf);
 		if (rc) {

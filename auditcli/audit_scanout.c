@@ -46,11 +46,12 @@ static void fw_line(const struct audit_fw *fw, char *b, size_t n)
 		rmrr++;
 	snprintf(b, n,
 		 "%s rev %u OEM '%s': %d unit(s), %d %s window(s)%s, "
-		 "pre-boot DMA protection %s%s%s",
+		 "pre-boot DMA protection %s%s%s%s%s",
 		 fw->table, fw->revision, fw->oem, fw->nunits, rmrr,
 		 !strcmp(fw->table, "DMAR") ? "RMRR" : "IVMD",
 		 fw->natsr ? ", ATSR" : "", fw->dma_opt_in ? "yes" : "no",
-		 fw->note[0] ? "; " : "", fw->note);
+		 fw->note[0] ? "; " : "", fw->note,
+		 fw->nerrors ? "; MALFORMED: " : "", fw->error);
 }
 
 static void params_line(const struct audit_platform *p, char *b, size_t n)
@@ -308,6 +309,8 @@ static void json_fw(struct audit_json *j, const struct audit_fw *fw)
 		audit_json_hex(j, "ivinfo", fw->ivinfo);
 	}
 	audit_json_str(j, "note", fw->note);
+	audit_json_int(j, "errors", fw->nerrors);
+	audit_json_str(j, "error", fw->error);
 	audit_json_arr(j, "units");
 	for (int u = 0; u < fw->nunits; u++) {
 		audit_json_obj(j, NULL);

@@ -423,7 +423,7 @@ def malformed():
 
     t = bytearray(dmar(46, 0, [drhd(0xfed90000, True, [])]))
     struct.pack_into('<H', t, 48 + 2, 0x200)  # DRHD length past the table
-    r = Rec('bad-dmar', 'bad')
+    r = Rec('malformed-dmar', 'firmware-dmar-overrun')
     r.dev('0000:01:00.0', good)
     r.file('/sys/firmware/acpi/tables/DMAR', bytes(t))
     r.done()
