@@ -64,8 +64,12 @@ static int run_cli(const char *args, char **out, bool merge)
 		size_t r;
 
 		if (n + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
 			cap *= 2;
-			buf = realloc(buf, cap);
 		}
 		r = fread(buf + n, 1, cap - n - 1, p);
 		if (r == 0)
