@@ -95,7 +95,7 @@ IVRS_ENTRY = {
 
 def norm_value(raw):
     """iasl value text -> canonical string (as thinhv --fields prints)."""
-    raw = raw.strip()
+    raw = re.sub(r'/\*.*?\*/', '', raw).strip()  # "8B /* Incorrect ... */"
     if raw.startswith('"'):
         end = raw.rfind('"')
         return raw[:end + 1]
@@ -116,6 +116,12 @@ class IaslTable:
         self.dmar_stop = None  # offset from which iasl decoded nothing
         self.skipped_ranges = []  # [start, end) iasl did not decode
         self.last_off = 0
+        self.hid_off = None  # first ACPI HID entry of the current IVHD
+
+    def comparable(self, off):
+        if self.dmar_stop is not None and off >= self.dmar_stop:
+            return False
+        return not any(s <= off < e for s, e in self.skipped_ranges)
 
 
 def parse_dsl(text):
@@ -123,11 +129,30 @@ def parse_dsl(text):
     sig = None
     sub_off = sub_type = sub_len = None
     in_scope = in_entry = False
+    entry_off = 0
+    owner = {}  # field key -> offset of the entry/field it belongs to
     for line in text.splitlines():
         if line.startswith('**** Unknown DMAR subtable'):
-            # iasl 20200925 returns here: nothing after this header.
+            # iasl 20200925 returns here: nothing after this header. It
+            # prints a clamped type number in the Subtable Type line; the
+            # real type is in this message.
             t.dmar_stop = sub_off + 4 if sub_off is not None else 48
+            m = re.search(r'type 0x([0-9A-Fa-f]+)', line)
+            if m and sub_off is not None:
+                t.fields[(sub_off, 'dmar.rec.type')] = '0x%x' % int(
+                    m.group(1), 16)
             break
+        if line.startswith('**** Unknown IVRS device entry'):
+            # iasl 20200925 predates the variable-length ACPI HID entry
+            # (F0h) and sizes it as 4 bytes: from the entry where it lost
+            # step to the end of that IVHD, its output is not a reference.
+            m = re.search(r'at offset 0x([0-9A-Fa-f]+)', line)
+            start = int(m.group(1), 16) if m else t.last_off
+            if t.hid_off is not None:
+                start = min(start, t.hid_off)
+            if sub_off is not None and sub_len:
+                t.skipped_ranges.append((start, sub_off + sub_len))
+            continue
         if line.startswith('**** Unknown IVRS subtable'):
             if sub_off is not None and sub_len:
                 t.skipped_ranges.append((sub_off + 6, sub_off + sub_len))
@@ -170,8 +195,12 @@ def parse_dsl(text):
             if name == 'Subtable Type':
                 sub_off, sub_type, in_entry = off, int(value, 16), False
                 sub_len = None
+                t.hid_off = None
             elif name == 'Entry Type':
                 in_entry = True
+                entry_off = off
+                if value == '0xf0' and t.hid_off is None:
+                    t.hid_off = off  # where iasl loses step (see above)
             if off == 36 and name == 'Virtualization Info':
                 canon = 'ivrs.ivinfo'
             elif in_entry and name in IVRS_ENTRY:
@@ -190,6 +219,12 @@ def parse_dsl(text):
                 t.unmapped.append((off, name))
             continue
         t.fields[(off, canon)] = value
+        owner[(off, canon)] = entry_off if in_entry else off
+    # Drop what iasl printed inside the regions it could not decode (an
+    # entry it mis-sized may straddle into the next subtable: judge a field
+    # by the entry it belongs to).
+    t.fields = {k: v for k, v in t.fields.items()
+                if t.comparable(owner.get(k, k[0]))}
     return t
 
 
@@ -217,8 +252,10 @@ def iasl_dsl(path, cache):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     os.unlink(dat)
     if not os.path.exists(dsl):
-        msg = r.stdout.decode(errors='replace').strip().splitlines()
-        return None, (msg[-1] if msg else 'iasl produced no output')
+        msg = [ln for ln in r.stdout.decode(errors='replace').splitlines()
+               if ln.strip() and not re.match(
+                   r'(Intel ACPI|ASL\+|Copyright|File appears)', ln)]
+        return None, ('; '.join(msg) if msg else 'iasl produced no output')
     return open(dsl, errors='replace').read(), None
 
 
@@ -247,6 +284,7 @@ def main():
 
     n_tab = n_fields = n_bad_tab = n_mism = 0
     n_beyond = 0
+    n_cut = n_cut_fields = 0
     n_reserved = 0
     skipped = {}
     cli_status = {}
@@ -265,6 +303,23 @@ def main():
                 r.returncode, r.stderr.decode(errors='replace')[-300:]))
         mine = parse_fields(r.stdout.decode(errors='replace'))
         ref = parse_dsl(text)
+        # Where thinhv refused malformed data (an ERROR diag past the SDT
+        # header), iasl usually decodes on regardless, reading garbage or
+        # past the record: compare only the bytes before the first error.
+        errs = [int(m.group(1)) for m in re.finditer(
+            r'error: .*?: offset 0x[0-9a-f]+ \((\d+)\)',
+            r.stderr.decode(errors='replace'))]
+        errs = [e for e in errs if e >= 36]
+        if errs:
+            cut = min(errs)
+            n_cut += 1
+            before = len(ref.fields) + len(mine)
+            ref.fields = {k: v for k, v in ref.fields.items() if k[0] < cut}
+            mine = {k: v for k, v in mine.items() if k[0] < cut}
+            n_cut_fields += before - len(ref.fields) - len(mine)
+            if a.verbose:
+                print('note %s: compared up to thinhv error offset %d'
+                      % (path, cut))
         n_reserved += ref.reserved
         for off, name in ref.unmapped:
             problems.append('iasl field %r at %d has no thinhv mapping'
@@ -285,10 +340,7 @@ def main():
         for key, val in sorted(mine.items()):
             if key in ref.fields:
                 continue
-            off = key[0]
-            if ref.dmar_stop is not None and off >= ref.dmar_stop:
-                n_beyond += 1
-            elif any(s <= off < e for s, e in ref.skipped_ranges):
+            if not ref.comparable(key[0]):
                 n_beyond += 1
             else:
                 problems.append('%d %s: thinhv %s, iasl missing'
@@ -307,10 +359,14 @@ def main():
               ''.join(' (%d because %s)' % (len(v), k)
                       for k, v in skipped.items())))
     print('iasl_fields: %d thinhv fields not comparable (iasl 20200925 stops '
-          'at unknown DMAR subtables and skips IVHD 40h bodies); %d iasl '
+          'at unknown DMAR subtables, skips IVHD 40h bodies and loses step '
+          'at ACPI HID entries); %d iasl '
           'Reserved fields ignored; thinhv exit codes %s' % (
               n_beyond, n_reserved,
               ', '.join('%d:%d' % kv for kv in sorted(cli_status.items()))))
+    print('iasl_fields: %d malformed tables compared only up to the offset '
+          'of thinhv\'s first error (%d fields after it not compared)'
+          % (n_cut, n_cut_fields))
     for k, v in skipped.items():
         for p in v:
             print('    skipped %s: %s' % (p, k))
