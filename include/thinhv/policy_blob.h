@@ -13,7 +13,9 @@
  * section order, no gaps or trailing bytes, rules and windows sorted,
  * adjacent windows merged, every unused or reserved byte zero). The policy
  * digest is SHA-256 over the whole blob, so it can be computed by the tool
- * and recomputed over the hypervisor's own copy. The validator
+ * and recomputed over the hypervisor's own copy; it is deliberately not
+ * stored in the blob (a field cannot cover itself, and a stored digest
+ * would be one more thing to trust rather than recompute). The validator
  * (policy/pol_blob.c) rejects every non-canonical blob, so two blobs that
  * validate and differ always mean different things.
  *
