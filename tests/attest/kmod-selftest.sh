@@ -6,10 +6,13 @@
 # host that the kernel's event log parses with tpm2_eventlog and replays, in
 # every PCR bank the TPM has, to the PCR 12 values the guest read back from
 # sysfs; that the logged SHA-256 digests are those of the measured bytes;
-# and, in a second boot without a TPM, that require_tpm=1 refuses with
-# "no TPM found" and require_tpm=0 carries on.
+# that `thinhv attest` in the guest (module log via debugfs, real SeaBIOS
+# firmware log, /dev/tpmrm0) produces evidence the host verifies with
+# `thinhv verify` and tpm2_checkquote; and, in a second boot without a TPM,
+# that require_tpm=1 refuses with "no TPM found" and require_tpm=0 carries on.
 # Prints one "ok|not ok NAME" line per check; exit 0 only if all passed.
-# Usage: tests/attest/kmod-selftest.sh        (needs scripts/deps.sh + lab kernel)
+# Usage: tests/attest/kmod-selftest.sh   (needs scripts/deps.sh, the lab
+#        kernel, and build/thinhv or $THINHV_CLI from `make tools`)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,6 +22,9 @@ kernel=${THINHV_CACHE:-$HOME/.cache/thinhv}/kernel-$kver/vmlinuz
 [[ -r $kernel ]] || { echo "kmod-selftest: no lab kernel $kernel (tests/lab/fetch-kernel)" >&2; exit 2; }
 [[ -d $kdir ]] || { echo "kmod-selftest: no headers $kdir" >&2; exit 2; }
 bb=$(command -v busybox) || exit 2
+cli=${THINHV_CLI:-$top/build/thinhv}
+[[ -x $cli ]] || { echo "kmod-selftest: $cli not built (make tools)" >&2; exit 2; }
+nonce=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 work=$(mktemp -d /tmp/thinhv-kmodst-XXXXXX)
 swpid=""
@@ -51,20 +57,43 @@ fi
 # --- initramfs ---
 mkdir -p "$work/root/bin" "$work/root/proc" "$work/root/sys"
 cp "$bb" "$work/root/bin/busybox"
-for a in sh mount cat insmod rmmod dmesg grep sed poweroff echo ls; do
+for a in sh mount cat insmod rmmod dmesg grep sed poweroff echo ls base64; do
 	ln -s busybox "$work/root/bin/$a"
 done
 cp "$work/mod/att_selftest.ko" "$work/root/"
+# thinhv and the shared objects it needs (tctildr dlopens the device TCTI)
+cp "$cli" "$work/root/thinhv"
+for f in $( (ldd "$cli"; ldd /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0) |
+	awk '/=>/ {print $3} /^[[:space:]]*\/lib/ {print $1}' | sort -u) \
+	/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0; do
+	[[ -e $f ]] && cp -L --parents "$f" "$work/root/"
+done
+echo "$nonce" >"$work/root/nonce"
+printf '{"devices":[],"selftest":true,"version":1}' >"$work/root/report.json"
 cat >"$work/root/init" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t securityfs securityfs /sys/kernel/security
+mount -t debugfs debugfs /sys/kernel/debug
 if [ -e /sys/class/tpm/tpm0 ]; then
 	insmod /att_selftest.ko
 	for b in sha1 sha256 sha384 sha512; do
 		[ -r /sys/class/tpm/tpm0/pcr-$b/12 ] &&
 			echo "@@PCR12 $b $(cat /sys/class/tpm/tpm0/pcr-$b/12)"
 	done
+	for i in 0 1 2 3 4 5 6 7; do
+		echo "@@PCR $i $(cat /sys/class/tpm/tpm0/pcr-sha256/$i)"
+	done
+	T=device:/dev/tpmrm0
+	/thinhv ak create -o /ak.pub --tcti $T >/dev/null
+	/thinhv attest --nonce "$(cat /nonce)" -o /ev.bin \
+		--report /report.json --tcti $T \
+		--thinhv-log /sys/kernel/debug/att_selftest/log
+	echo "@@ATTEST rc=$?"
+	echo "@@EV-BEGIN"; base64 /ev.bin; echo "@@EV-END"
+	echo "@@AK-BEGIN"; base64 /ak.pub; echo "@@AK-END"
 else
 	insmod /att_selftest.ko require_tpm=1
 	rmmod att_selftest
@@ -91,7 +120,7 @@ boot() { # boot with_tpm serial_file
 		tpmargs=(-chardev socket,id=c,path="$work/tpm/sock"
 			-tpmdev emulator,id=t,chardev=c -device tpm-crb,tpmdev=t)
 	fi
-	timeout 300 qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 256 \
+	timeout 300 qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 512 \
 		-nographic -no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1" "${tpmargs[@]}" -net none \
 		</dev/null 2>&1 | tr -d '\r' >"$2"
@@ -147,6 +176,38 @@ if grep -q 'EV_EVENT_TAG' "$work/eventlog.yaml" &&
 	ok event-type-and-pcr
 else
 	notok event-type-and-pcr
+fi
+
+# --- evidence produced in the guest, verified on the host ---
+grep -q '^@@ATTEST rc=0$' "$s" && ok guest-attest || notok guest-attest "$(grep -m3 -E 'ATTEST|thinhv' "$s")"
+sed -n '/^@@EV-BEGIN/,/^@@EV-END/p' "$s" | sed '1d;$d' | base64 -d >"$work/ev.bin" 2>/dev/null
+sed -n '/^@@AK-BEGIN/,/^@@AK-END/p' "$s" | sed '1d;$d' | base64 -d >"$work/ak.pub" 2>/dev/null
+{
+	for pair in "hypervisor:att-selftest hypervisor image" \
+		"policy:att-selftest policy blob" \
+		"isolation-state:att-selftest isolation state"; do
+		echo "${pair%%:*} sha256:$(printf '%s' "${pair#*:}" | sha256sum | cut -d' ' -f1)"
+	done
+	sed -n 's/^@@PCR \([0-7]\) \([0-9A-Fa-f]\{64\}\)$/pcr\1 sha256:\2/p' "$s"
+} >"$work/ref.txt"
+rc=0
+"$cli" verify "$work/ev.bin" --ak "$work/ak.pub" --nonce "$nonce" \
+	--reference "$work/ref.txt" --require-firmware-log >"$work/verdict" 2>&1 || rc=$?
+if ((rc == 0)) && grep -q '^verdict: PASS$' "$work/verdict"; then
+	ok host-verify "$(grep -c '^check .* PASS' "$work/verdict") checks PASS incl. real firmware log"
+else
+	notok host-verify "rc=$rc $(grep -v PASS "$work/verdict" | head -5 | tr '\n' ' ')"
+fi
+rc=0
+"$cli" verify "$work/ev.bin" --ak "$work/ak.pub" --nonce 00112233445566778899 \
+	>/dev/null 2>&1 || rc=$?
+((rc == 2)) && ok host-verify-other-nonce-fails || notok host-verify-other-nonce-fails "rc=$rc"
+if "$cli" verify "$work/ev.bin" --extract "$work/x" --nonce "$nonce" >/dev/null &&
+	(cd "$work/x" && tpm2_checkquote -u ak.pem -m quote.msg -s quote.sig \
+		-f pcrs.tpm2-tools -g sha256 -q "$(cat qualification.hex)") >/dev/null 2>&1; then
+	ok tpm2_checkquote-guest-quote
+else
+	notok tpm2_checkquote-guest-quote
 fi
 
 # --- boot 2: no TPM ---

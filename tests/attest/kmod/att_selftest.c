@@ -2,9 +2,12 @@
 /*
  * att_selftest.c - test module for attest/att_measure.c (kernel, module
  * init; lab guest only, built by tests/attest/kmod-selftest.sh). Measures
- * three known buffers through the real kernel TPM interface and prints the
- * resulting event log as "ATTLOG <hex>" lines for the host to replay.
+ * three known buffers through the real kernel TPM interface, prints the
+ * resulting event log as "ATTLOG <hex>" lines for the host to replay, and
+ * exports it at /sys/kernel/debug/att_selftest/log (standing in for
+ * /dev/thinhv) for `thinhv attest` in the guest.
  */
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -23,22 +26,30 @@ static const char *const data[3] = {
 static const u32 tags[3] = { ATT_TAG_HYPERVISOR, ATT_TAG_POLICY,
 			     ATT_TAG_ISOLATION };
 
+static struct debugfs_blob_wrapper blob;
+static struct dentry *dbg_dir;
+static u8 *log_copy;
+
 static void dump_log(struct att_measure *m)
 {
 	ssize_t n = att_measure_log_copy(m, NULL, 0);
-	u8 *buf;
 	ssize_t i;
 
 	pr_info("ATTSELF copy-empty-buffer rc=%zd\n", n);
-	buf = kmalloc(ATT_KLOG_SIZE, GFP_KERNEL);
-	if (!buf)
+	log_copy = kmalloc(ATT_KLOG_SIZE, GFP_KERNEL);
+	if (!log_copy)
 		return;
-	n = att_measure_log_copy(m, buf, ATT_KLOG_SIZE);
+	n = att_measure_log_copy(m, log_copy, ATT_KLOG_SIZE);
 	pr_info("ATTSELF log-bytes %zd\n", n);
+	if (n <= 0)
+		return;
 	for (i = 0; i < n; i += 32)
 		pr_info("ATTLOG %*phN\n", (int)min_t(ssize_t, 32, n - i),
-			buf + i);
-	kfree(buf);
+			log_copy + i);
+	blob.data = log_copy;
+	blob.size = (unsigned long)n;
+	dbg_dir = debugfs_create_dir("att_selftest", NULL);
+	debugfs_create_blob("log", 0444, dbg_dir, &blob);
 }
 
 static int __init att_selftest_init(void)
@@ -71,6 +82,8 @@ out:
 
 static void __exit att_selftest_exit(void)
 {
+	debugfs_remove_recursive(dbg_dir);
+	kfree(log_copy);
 }
 
 module_init(att_selftest_init);
