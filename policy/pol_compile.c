@@ -195,7 +195,7 @@ static int expand_rules(const struct pol_policy *p,
 			return -EINVAL;
 		}
 		/*
-		 * Resolved to one exact-address rule per device present now
+		 * Resolved to one exact-device rule per device present now
 		 * ("name.BB-DD.F"). A device that appears later (hot plug)
 		 * gets none of these rules: it falls to the default, which
 		 * is the fail-closed direction for a deny default.
@@ -208,7 +208,15 @@ static int expand_rules(const struct pol_policy *p,
 			if (!pol_rule_matches(&c.info, &dev->id) ||
 			    !pol_inv_host_match(inv, dev, r))
 				continue;
-			x.info.match |= POL_M_LOCATION;
+			/*
+			 * Pin the address and the vendor:device found there:
+			 * another device put into that slot later does not
+			 * inherit the grant.
+			 */
+			x.info.match |=
+			    POL_M_LOCATION | POL_M_VENDOR | POL_M_DEVICE_ID;
+			x.info.id.vendor = dev->id.vendor;
+			x.info.id.device_id = dev->id.device_id;
 			x.info.id.segment = dev->id.segment;
 			x.info.id.bus = dev->id.bus;
 			x.info.id.device = dev->id.device;

@@ -571,8 +571,26 @@ static int sem_match(struct sem *s, xmlNodePtr m, struct pol_src_rule *r)
 				      behind);
 		r->has_behind = true;
 	}
-	if (!ret && ext)
-		r->external = (!strcmp(ext, "true") || !strcmp(ext, "1"));
+	if (!ret && ext) {
+		/* xs:boolean collapses whitespace: do the same, and never
+		 * read an unexpected spelling as "false" (that widens). */
+		char v[8] = "";
+		const char *a = ext;
+		size_t n;
+
+		while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
+			a++;
+		n = strcspn(a, " \t\n\r");
+		if (n < sizeof(v))
+			memcpy(v, a, n);
+		if (!strcmp(v, "true") || !strcmp(v, "1"))
+			r->external = 1;
+		else if (!strcmp(v, "false") || !strcmp(v, "0"))
+			r->external = 0;
+		else
+			ret =
+			    SEM_ERR(s, line, r->name, "bad external '%s'", ext);
+	}
 	if (!ret && drv) {
 		r->driver = strdup(drv);
 		if (!r->driver)

@@ -439,6 +439,10 @@ static void test_inventory_host_only(void)
 
 		later.bus = 0x23;
 		CU_ASSERT_EQUAL(pol_match(&v, &later), POL_RULE_DEFAULT);
+		/* Another device swapped into the dock NIC's slot: default. */
+		later = inv.devs[9].id;
+		later.device_id ^= 1;
+		CU_ASSERT_EQUAL(pol_match(&v, &later), POL_RULE_DEFAULT);
 	}
 	pol_compiled_free(&c);
 	pol_policy_free(&p);
