@@ -193,6 +193,31 @@ static void test_tie_is_error(void)
 		pol_compiled_free(&c);
 }
 
+/* A forged blob with a tie (not producible by the compiler) is refused by
+ * the validator itself: the kernel does not trust the compiler. */
+static void test_validator_refuses_tie(void)
+{
+	static const char ok[] =
+	    "<policy version=\"1\">\n"
+	    "<rule name=\"a\"><match class=\"02\"/><identity/></rule>\n"
+	    "<rule name=\"b\"><match class=\"03\"/><deny/></rule>\n"
+	    "<default><deny/></default></policy>\n";
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct pol_blob_err err = { 0, NULL };
+
+	if (compile_str(ok, &c))
+		return;
+	CU_ASSERT_EQUAL(pol_blob_decode(c.blob, c.len, &v, &err), 0);
+	/* Rule b (second) now also says class 02. */
+	c.blob[POL_HEADER_SIZE + POL_RULE_SIZE + ROFF(class_code)] = 0x02;
+	CU_ASSERT_NOT_EQUAL(pol_blob_decode(c.blob, c.len, &v, &err), 0);
+	CU_ASSERT_EQUAL(err.offset, POL_HEADER_SIZE + POL_RULE_SIZE);
+	CU_ASSERT_PTR_NOT_NULL(err.what ? strstr(err.what, "equal specificity")
+					: NULL);
+	pol_compiled_free(&c);
+}
+
 static void test_window_merge_canonical(void)
 {
 	/* Split, unsorted, adjacent ranges compile to one window. */
@@ -510,6 +535,7 @@ static void test_validator_truncated_and_garbage(void)
 
 UNIT_SUITE(policy_blob, NULL, NULL, UNIT_TEST(test_specificity_tiers),
 	   UNIT_TEST(test_overlap), UNIT_TEST(test_match_precedence),
-	   UNIT_TEST(test_tie_is_error), UNIT_TEST(test_window_merge_canonical),
+	   UNIT_TEST(test_tie_is_error), UNIT_TEST(test_validator_refuses_tie),
+	   UNIT_TEST(test_window_merge_canonical),
 	   UNIT_TEST(test_validator_mutations),
 	   UNIT_TEST(test_validator_truncated_and_garbage))
