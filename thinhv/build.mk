@@ -10,3 +10,7 @@ $(B)/hv/%.o: thinhv/%.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/libthinhv.a: $(HV_PURE_OBJS)
+
+# VMX backend: pure capability/control logic (owner: VMX backend).
+VMX_PURE_OBJS := $(B)/hv/vmx_caps.o
+$(B)/libthinhv.a: $(VMX_PURE_OBJS)
