@@ -56,3 +56,12 @@ lab_done() {
 say() {
 	echo "@@SAY $*"
 }
+
+# export_file NAME PATH: copies a guest file to the host through the serial
+# log (base64 between markers); the harness writes it to <logdir>/files/NAME,
+# where the scenario's host-side checker (scenarios/<name>.host) finds it.
+export_file() {
+	echo "@@FILE-BEGIN $1"
+	base64 "$2" | sed 's/^/@@F /'
+	echo "@@FILE-END $1"
+}

@@ -106,5 +106,16 @@ amd | intel-iommu)
 		fail tpm2-pcr-read "PCR 0 is zero: boot not measured" ;;
 	*) pass tpm2-pcr-read "PCR0=$pcr0" ;;
 	esac
+	# The firmware event log goes to the host, which replays it with the
+	# stock tpm2_eventlog and compares with the PCR the TPM reported.
+	log=/sys/kernel/security/tpm0/binary_bios_measurements
+	if [ -r $log ]; then
+		cat $log >/tmp/fw.log
+		export_file fw-eventlog.bin /tmp/fw.log
+		echo "$pcr0" >/tmp/pcr0
+		export_file pcr0.txt /tmp/pcr0
+	else
+		fail tpm2-fw-eventlog "no $log"
+	fi
 	;;
 esac

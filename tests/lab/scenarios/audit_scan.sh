@@ -1,0 +1,174 @@
+# audit_scan - `thinhv scan` against the guest's own view of the machine
+# (every profile). What the scan reports per PCI function (ids, class, bus
+# master bit, config size) is checked against sysfs and busybox lspci; the
+# platform part against the raw ACPI tables; the findings against what the
+# profile boots with (IOMMU present but off: amd_iommu=off / intel_iommu=off;
+# none on vmx); and a record/replay round trip inside the guest.
+# lab-timeout: 240
+
+scan=/tmp/scan.json
+thinhv scan --json >$scan 2>/tmp/scan.err
+rc=$?
+if [ $((rc & 4)) -eq 0 ] && grep -q '"schema": "thinhv-scan-v1"' $scan; then
+	pass scan-json "exit $rc, $(wc -c <$scan) bytes"
+else
+	fail scan-json "exit $rc: $(head -c 200 /tmp/scan.err)"
+fi
+
+# One "bdf vendor device class busmaster configbytes" line per device, from
+# the JSON (one field per line, as thinhv prints it).
+awk -F'"' '
+/"bdf": /        { bdf = $4 }
+/"vendor_id": /  { ven = $4 }
+/"device_id": /  { dev = $4 }
+/"class": "[0-9a-f]/ { cls = $4 }
+/"bus_master": / { bm = ($0 ~ /true/) ? 1 : 0 }
+/"config_bytes": / { split($0, a, ": "); cb = a[2] + 0;
+	print bdf, ven, dev, cls, bm, cb }
+' $scan >/tmp/scan.devs
+
+n_json=$(wc -l </tmp/scan.devs)
+n_sys=$(ls /sys/bus/pci/devices | wc -l)
+expect_eq device-count-vs-sysfs "$n_json" "$n_sys"
+
+bad=
+while read bdf ven dev cls bm cb; do
+	d=/sys/bus/pci/devices/$bdf
+	[ -d $d ] || { bad="$bad $bdf:absent"; continue; }
+	[ "$(cat $d/vendor)" = "0x$ven" ] || bad="$bad $bdf:vendor"
+	[ "$(cat $d/device)" = "0x$dev" ] || bad="$bad $bdf:device"
+	[ "$(cat $d/class)" = "0x$cls" ] || bad="$bad $bdf:class"
+	cmd=$(od -An -tu2 -j4 -N2 $d/config | tr -d ' ')
+	[ $(((cmd >> 2) & 1)) = "$bm" ] || bad="$bad $bdf:busmaster"
+	[ "$(wc -c <$d/config)" = "$cb" ] || bad="$bad $bdf:configsize"
+done </tmp/scan.devs
+if [ -z "$bad" ]; then
+	pass devices-match-sysfs "$n_json functions: ids, class, bus master, config size"
+else
+	fail devices-match-sysfs "$bad"
+fi
+
+# With pciutils' lspci in the image: bus master and ATS state per function
+# as `lspci -vvv` decodes them (busybox lspci has no -vvv).
+if lspci -vvv -s 00:00.0 >/dev/null 2>&1; then
+	bad=
+	while read bdf ven dev cls bm cb; do
+		v=$(lspci -vvv -s $bdf)
+		case "$v" in
+		*BusMaster+*) lbm=1 ;;
+		*) lbm=0 ;;
+		esac
+		[ "$lbm" = "$bm" ] || bad="$bad $bdf:busmaster"
+		sats=$(awk -v b="$bdf" '
+			/"bdf": / { cur = ($0 ~ b) }
+			cur && /"ats": \{/ { getline; print ($0 ~ /true/) ? 1 : 0; exit }' $scan)
+		case "$v" in
+		*"Address Translation Service"*) lats=1 ;;
+		*) lats=0 ;;
+		esac
+		[ "$lats" = "$sats" ] || bad="$bad $bdf:ats"
+	done </tmp/scan.devs
+	if [ -z "$bad" ]; then
+		pass devices-match-lspci-vvv "bus master and ATS capability"
+	else
+		fail devices-match-lspci-vvv "$bad"
+	fi
+else
+	skip devices-match-lspci-vvv "no pciutils lspci in the guest image"
+fi
+
+# busybox lspci: same functions, same ids (its output is "BB:DD.F ... VVVV:DDDD").
+if lspci >/tmp/lspci.out 2>/dev/null && [ -s /tmp/lspci.out ]; then
+	sed -n 's/^\([0-9a-f:.]*\) .* \([0-9a-f]\{4\}:[0-9a-f]\{4\}\).*/\1 \2/p' \
+		/tmp/lspci.out | sort >/tmp/lspci.ids
+	awk '{ sub(/^0000:/, "", $1); print $1, $2 ":" $3 }' /tmp/scan.devs |
+		sort >/tmp/scan.ids
+	if cmp -s /tmp/lspci.ids /tmp/scan.ids; then
+		pass devices-match-lspci "$(wc -l </tmp/lspci.ids) functions"
+	else
+		fail devices-match-lspci "lspci: $(tr '\n' ' ' </tmp/lspci.ids) scan: $(tr '\n' ' ' </tmp/scan.ids)"
+	fi
+else
+	skip devices-match-lspci "busybox has no lspci"
+fi
+
+has_finding() { grep -q "\"id\": \"$1\"" $scan; }
+
+case $PROFILE in
+amd)
+	t=/sys/firmware/acpi/tables/IVRS
+	# The first IVHD block starts at byte 48; its register base is at +8.
+	base=$(od -An -tx8 -j56 -N8 $t | tr -d ' ' | sed 's/^0*//')
+	if grep -q "\"base\": \"0x$base\"" $scan; then
+		pass ivrs-unit-base "0x$base"
+	else
+		fail ivrs-unit-base "0x$base not among $(grep '"base"' $scan | tr -d ' \n')"
+	fi
+	;;
+intel-iommu)
+	t=/sys/firmware/acpi/tables/DMAR
+	base=$(od -An -tx8 -j56 -N8 $t | tr -d ' ' | sed 's/^0*//')
+	if grep -q "\"base\": \"0x$base\"" $scan; then
+		pass dmar-unit-base "0x$base"
+	else
+		fail dmar-unit-base "0x$base not among $(grep '"base"' $scan | tr -d ' \n')"
+	fi
+	;;
+esac
+
+case $PROFILE in
+amd | intel-iommu)
+	# The lab boots with the OS IOMMU driver off and thinhv not loaded.
+	if has_finding THV-IOMMU-001; then
+		pass finding-iommu-off "THV-IOMMU-001"
+	else
+		fail finding-iommu-off "no THV-IOMMU-001"
+	fi
+	expect_eq exit-has-fail-bit $((rc & 2)) 2
+	# Each edu DMA engine can reach all RAM, and is reported so.
+	for b in $(edu list); do
+		if awk -v b="$b" '
+			/"bdf": / { cur = ($0 ~ b) }
+			cur && /"kind": "all RAM"/ { ok = 1 }
+			END { exit !ok }' $scan; then
+			pass "edu-reach-all-ram-$b" "THV-DMA-001"
+		else
+			fail "edu-reach-all-ram-$b" "reach not 'all RAM'"
+		fi
+	done
+	if grep -q '"present": true' $scan && grep -q '"version": "2.0"' $scan; then
+		pass scan-sees-tpm2 "TPM 2.0"
+	else
+		fail scan-sees-tpm2 "TPM not reported"
+	fi
+	;;
+vmx)
+	if has_finding THV-IOMMU-002; then
+		pass finding-no-iommu "THV-IOMMU-002"
+	else
+		fail finding-no-iommu "no THV-IOMMU-002"
+	fi
+	;;
+esac
+
+# Record this machine, replay it: the same report (bar the title line).
+thinhv scan --record /tmp/rec | tail -n +2 >/tmp/live.txt
+thinhv scan --replay /tmp/rec | tail -n +2 >/tmp/replay.txt
+if [ -s /tmp/live.txt ] && cmp -s /tmp/live.txt /tmp/replay.txt; then
+	pass record-replay "$(find /tmp/rec -type f | wc -l) files recorded"
+else
+	fail record-replay "$(diff /tmp/live.txt /tmp/replay.txt | head -n 5 | tr '\n' '|')"
+fi
+
+# The recording goes to the serial log so the host can keep it as test
+# data (tests/data/recordings/lab-$PROFILE): tar | gzip | base64 between
+# markers.
+if command -v base64 >/dev/null && command -v tar >/dev/null; then
+	echo "@@AUDITREC-BEGIN $PROFILE"
+	tar -C /tmp -c rec | gzip -9 | base64
+	echo "@@AUDITREC-END"
+fi
+
+# Every JSON document the guest produces has the same shape as on the host;
+# schema validation runs on the host (no python here): copy it out in the log.
+note "scan summary: $(grep -A6 '"summary"' $scan | tr -d ' \n')"
