@@ -20,8 +20,10 @@
 static char tmpdir[64];
 
 static const char *const recs[] = {
-	"host-vm",	"intel-server",	  "amd-server",	       "laptop-tb",
-	"intel-unpriv", "lab-amd-thinhv", "lab-intel-os-owns", "malformed-dmar",
+	"host-vm",	     "intel-server",   "amd-server",
+	"laptop-tb",	     "intel-unpriv",   "lab-amd-thinhv",
+	"lab-intel-os-owns", "malformed-dmar", "lab-amd",
+	"lab-intel-iommu",
 };
 
 static const char *cli(void)
@@ -394,6 +396,13 @@ static void test_audit_expected_findings(void)
 	    output_has("scan --replay lab-amd-thinhv", "THV-DMA-001"));
 	CU_ASSERT_TRUE(output_has("scan --replay lab-intel-os-owns",
 				  "high   THV-HV-001    platform"));
+	/* Recorded inside the lab: the edu engines, the IOMMU left off. */
+	CU_ASSERT_TRUE(output_has("scan --replay lab-amd",
+				  "medium THV-DMA-001   0000:00:04.0"));
+	CU_ASSERT_TRUE(output_has("scan --replay lab-amd",
+				  "high   THV-IOMMU-001 platform"));
+	CU_ASSERT_TRUE(output_has("scan --replay lab-intel-iommu",
+				  "DMAR   DRHD  0xfed90000"));
 	/* A broken firmware table is a finding about the machine. */
 	CU_ASSERT_TRUE(output_has("scan --replay malformed-dmar",
 				  "high   THV-FW-004    DMAR"));
