@@ -23,6 +23,8 @@ enum out_mode { OUT_TEXT, OUT_JSON, OUT_FIELDS };
 
 struct acpi_out {
 	enum out_mode mode;
+	const uint8_t *buf; /* the table, for acpi_ivhd_preferred() */
+	size_t len;
 	FILE *f;
 	const char *name;
 	struct audit_json *j;
@@ -84,7 +86,8 @@ static void fld_s(struct acpi_out *o, uint32_t off, const char *name,
 
 static void bdf_str(char *b, size_t n, uint16_t id)
 {
-	snprintf(b, n, "%02x:%02x.%u", id >> 8, (id >> 3) & 0x1f, id & 7);
+	snprintf(b, n, "%02x:%02x.%x", (unsigned int)id >> 8,
+		 (unsigned int)(id >> 3) & 0x1fu, (unsigned int)id & 7u);
 }
 
 static const char *dmar_rec_name(unsigned int t)
@@ -271,7 +274,7 @@ static int dmar_table(void *ctx, const struct acpi_dmar *t)
 		break;
 	case OUT_TEXT:
 		fprintf(o->f, "  %-22s %u bits\n", "host address width",
-			t->host_addr_width + 1);
+			t->host_addr_width + 1u);
 		fprintf(o->f, "  %-22s 0x%02x", "flags", t->flags);
 		flag_list(o->f, t->flags, dmar_flag_names,
 			  HV_ARRAY_SIZE(dmar_flag_names));
@@ -830,6 +833,9 @@ static int on_ivhd(void *ctx, const struct acpi_ivhd *h)
 	}
 	if (o->mode == OUT_JSON) {
 		audit_json_hex(o->j, "flags", h->flags);
+		audit_json_bool(o->j, "preferred",
+				acpi_ivhd_preferred(o->buf, o->len, h,
+						    ACPI_IVRS_TYPE_IVHD40));
 		audit_json_hex(o->j, "iommu_devid", h->iommu_devid);
 		audit_json_str(o->j, "iommu_bdf", dev);
 		audit_json_hex(o->j, "capability_offset", h->cap_offset);
@@ -857,7 +863,10 @@ static int on_ivhd(void *ctx, const struct acpi_ivhd *h)
 		"%s @0x%03x  IOMMU %04x:%s  base 0x%016llx  cap 0x%02x  "
 		"MSI %u  unit %u\n",
 		kind, h->offset, h->segment, dev, (unsigned long long)h->base,
-		h->cap_offset, h->info & 0x1f, (h->info >> 8) & 0x1f);
+		h->cap_offset, h->info & 0x1fu, (h->info >> 8) & 0x1fu);
+	if (!acpi_ivhd_preferred(o->buf, o->len, h, ACPI_IVRS_TYPE_IVHD40))
+		fprintf(o->f, "    (superseded by a higher IVHD type for "
+			      "this IOMMU)\n");
 	fprintf(o->f, "    flags 0x%02x", h->flags);
 	flag_list(o->f, h->flags, fl, HV_ARRAY_SIZE(fl));
 	fprintf(o->f, "\n    %s 0x%08x",
@@ -1075,6 +1084,8 @@ static int decode_path(enum out_mode mode, struct audit_json *j,
 			cli_err("%s: cannot read: %s", path, strerror(-rc));
 		return CLI_EXIT_ERROR;
 	}
+	o.buf = buf;
+	o.len = len;
 	ex = decode_one(&o, buf, len);
 	free(o.diags);
 	free(buf);

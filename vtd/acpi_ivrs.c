@@ -398,3 +398,36 @@ int acpi_ivrs_parse(const uint8_t *buf, size_t len,
 	}
 	return st.w.errors ? -EINVAL : 0;
 }
+
+struct pick {
+	uint16_t segment;
+	uint16_t iommu_devid;
+	uint8_t max_type;
+	uint8_t best;
+};
+
+static int pick_ivhd(void *ctx, const struct acpi_ivhd *h)
+{
+	struct pick *p = ctx;
+
+	if (h->segment == p->segment && h->iommu_devid == p->iommu_devid &&
+	    h->type <= p->max_type && h->type > p->best)
+		p->best = h->type;
+	return 0;
+}
+
+bool acpi_ivhd_preferred(const uint8_t *buf, size_t len,
+			 const struct acpi_ivhd *h, uint8_t max_type)
+{
+	struct pick p = {
+		.segment = h->segment,
+		.iommu_devid = h->iommu_devid,
+		.max_type = max_type,
+	};
+	struct acpi_ivrs_visitor v = { .ctx = &p, .ivhd = pick_ivhd };
+
+	if (h->type > max_type)
+		return false;
+	acpi_ivrs_parse(buf, len, &v);
+	return p.best == h->type;
+}

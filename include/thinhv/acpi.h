@@ -477,6 +477,15 @@ struct acpi_ivrs_visitor {
 int acpi_ivrs_parse(const uint8_t *buf, size_t len,
 		    const struct acpi_ivrs_visitor *v);
 
+/*
+ * True if h is the IVHD system software should use for its IOMMU: the
+ * highest type <= max_type (0x10 < 0x11 < 0x40) among the IVHDs of the
+ * same (segment, iommu_devid) in buf. A driver understanding all three
+ * passes ACPI_IVRS_TYPE_IVHD40. Re-walks the table (no allocation).
+ */
+bool acpi_ivhd_preferred(const uint8_t *buf, size_t len,
+			 const struct acpi_ivhd *h, uint8_t max_type);
+
 /* Next device entry of a view; *cursor starts at 0. */
 bool acpi_ivhd_entry_next(const struct acpi_ivhd_entries *e, uint32_t *cursor,
 			  struct acpi_ivhd_entry *out);

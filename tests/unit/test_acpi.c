@@ -505,6 +505,13 @@ static void test_ivrs_all_types(void)
 	CU_ASSERT_EQUAL(s->ivhd[2].cap_offset, 0x40);
 	CU_ASSERT_EQUAL(s->ivhd[2].info, 0x13);
 	CU_ASSERT_EQUAL(s->ivhd[2].entries.count, 17);
+	/* One IOMMU described three times: 40h wins, or 11h for an older
+	 * driver; never the 10h block. */
+	CU_ASSERT_TRUE(acpi_ivhd_preferred(buf, len, &s->ivhd[2], 0x40));
+	CU_ASSERT_FALSE(acpi_ivhd_preferred(buf, len, &s->ivhd[1], 0x40));
+	CU_ASSERT_FALSE(acpi_ivhd_preferred(buf, len, &s->ivhd[0], 0x40));
+	CU_ASSERT_TRUE(acpi_ivhd_preferred(buf, len, &s->ivhd[1], 0x11));
+	CU_ASSERT_FALSE(acpi_ivhd_preferred(buf, len, &s->ivhd[2], 0x11));
 
 	while (acpi_ivhd_entry_next(&s->ivhd[2].entries, &cur, &e)) {
 		if (e.type == ACPI_IVHD_DEV_EXT_SELECT)
