@@ -730,6 +730,21 @@ int pol_xml_parse(const char *buf, size_t len, const char *name,
 	 * No document type declarations at all: they are the only way to
 	 * define entities or pull in external files, and a policy needs none.
 	 */
+	/*
+	 * UTF-8 only (forced below too): a UTF-16/32 or EBCDIC document could
+	 * otherwise hide a DOCTYPE from the byte scan that follows. Every
+	 * other encoding of ASCII markup contains NUL bytes or is garbage
+	 * when read as UTF-8.
+	 */
+	bad = memchr(buf, '\0', len);
+	if (bad) {
+		pol_errf(e,
+			 "%s:%d: NUL byte at offset %zu (a policy is UTF-8 "
+			 "text)",
+			 xc.file, line_at(buf, (size_t)(bad - buf)),
+			 (size_t)(bad - buf));
+		return -EINVAL;
+	}
 	bad = find_bytes(buf, len, "<!DOCTYPE");
 	if (!bad)
 		bad = find_bytes(buf, len, "<!ENTITY");
@@ -754,7 +769,7 @@ int pol_xml_parse(const char *buf, size_t len, const char *name,
 		goto out;
 	}
 	/* NONET; deliberately no NOENT, DTDLOAD, DTDATTR, XINCLUDE, HUGE. */
-	doc = xmlCtxtReadMemory(pctx, buf, (int)len, xc.file, NULL,
+	doc = xmlCtxtReadMemory(pctx, buf, (int)len, xc.file, "UTF-8",
 				XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	if (!doc || !pctx->wellFormed) {
 		pol_errf(e, "%s: not well-formed XML", xc.file);
