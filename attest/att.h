@@ -164,6 +164,15 @@ int att_sig_verify(const struct att_key *k, const uint8_t *sig, size_t sig_len,
 /* 0 when buf is canonical JSON as docs/evidence.md defines it. */
 int att_report_check(const uint8_t *buf, size_t len, struct att_err *err);
 
+/*
+ * The canonical form of any JSON object text (att_canon.c): whitespace
+ * dropped, keys sorted, strings minimally escaped. Refuses duplicate keys,
+ * non-integers, -0, invalid UTF-8/escapes/surrogates, depth > 32, > 1 MiB,
+ * naming the byte offset. *out is malloc'd and passes att_report_check().
+ */
+int att_report_canonicalize(const uint8_t *in, size_t len, uint8_t **out,
+			    size_t *out_len, struct att_err *err);
+
 /* qual = SHA-256(nonce || report) */
 void att_qualifying_data(const uint8_t *nonce, size_t nonce_len,
 			 const uint8_t *report, size_t report_len,

@@ -28,8 +28,10 @@ static void attest_usage(FILE *f)
 		"usage: thinhv attest --nonce HEX -o EVIDENCE --report FILE "
 		"--thinhv-log FILE\n"
 		"                     [--firmware-log FILE|none] [--tcti T]\n"
-		"  --report        canonical JSON isolation report (see "
-		"docs/evidence.md)\n"
+		"  --report        JSON isolation report; its canonical form "
+		"(docs/evidence.md)\n"
+		"                  is what the quote binds and the bundle "
+		"carries\n"
 		"  --thinhv-log    TCG event log of PCR %d (from thinhv.ko)\n"
 		"  --firmware-log  default %s when readable\n",
 		ATT_THINHV_PCR, FW_LOG_PATH);
@@ -57,11 +59,11 @@ static int cmd_attest(int argc, char **argv)
 	};
 	const char *nonce_hex = NULL, *out = NULL, *report_path = NULL,
 		   *log_path = NULL, *fw_path = NULL, *tcti = NULL;
-	uint8_t *nonce = NULL, *report = NULL, *log = NULL, *fw = NULL,
-		*ak = NULL, *quote = NULL, *sig = NULL, *pcrbuf = NULL,
-		*bundle = NULL;
-	size_t nonce_len = 0, report_len = 0, log_len = 0, fw_len = 0,
-	       ak_len = 0, quote_len = 0, sig_len = 0, pcr_len = 0,
+	uint8_t *nonce = NULL, *report = NULL, *raw = NULL, *log = NULL,
+		*fw = NULL, *ak = NULL, *quote = NULL, *sig = NULL,
+		*pcrbuf = NULL, *bundle = NULL;
+	size_t nonce_len = 0, report_len = 0, raw_len = 0, log_len = 0,
+	       fw_len = 0, ak_len = 0, quote_len = 0, sig_len = 0, pcr_len = 0,
 	       bundle_len = 0;
 	struct att_pcr_values pcrs;
 	struct att_evidence ev;
@@ -119,14 +121,16 @@ static int cmd_attest(int argc, char **argv)
 			"yet)");
 		goto out;
 	}
-	rc = att_read_file(report_path, 1u << 20, &report, &report_len);
+	rc = att_read_file(report_path, 1u << 20, &raw, &raw_len);
 	if (rc) {
 		cli_err("attest: %s: %s", report_path, strerror(-rc));
 		goto out;
 	}
-	if (att_report_check(report, report_len, &err)) {
-		cli_err("attest: %s: byte %zu: not canonical JSON: %s",
-			report_path, err.offset, err.what);
+	/* The quote binds the canonical bytes, which the bundle carries. */
+	rc = att_report_canonicalize(raw, raw_len, &report, &report_len, &err);
+	if (rc) {
+		cli_err("attest: %s: byte %zu: %s", report_path, err.offset,
+			err.what ? err.what : strerror(-rc));
 		goto out;
 	}
 	rc = att_read_file(log_path, LOG_MAX, &log, &log_len);
@@ -213,6 +217,7 @@ static int cmd_attest(int argc, char **argv)
 out:
 	free(nonce);
 	free(report);
+	free(raw);
 	free(log);
 	free(fw);
 	free(ak);

@@ -464,6 +464,64 @@ static void test_report_canonical(void)
 	CU_ASSERT(strstr(err.what, "deep") != NULL);
 }
 
+static void test_report_canonicalize(void)
+{
+	static const char pretty[] =
+	    "{\n  \"z\": [1, -2, {\"b\": \"\\u00e9\\ud83d\\ude00\\/x\", "
+	    "\"a\": null}],\n  \"a\": \"tab\\there\\u0001\",\r\n"
+	    "\t\"ab\": {}, \"b\": [ ]\n}\n";
+	static const char want[] =
+	    "{\"a\":\"tab\\there\\u0001\",\"ab\":{},\"b\":[],\"z\":[1,-2,"
+	    "{\"a\":null,\"b\":\"\xc3\xa9\xf0\x9f\x98\x80/x\"}]}";
+	static const struct {
+		const char *s;
+		size_t off;
+	} bad[] = {
+		{ "{\"a\":1,\"\\u0061\":2}", 7 }, /* same key once decoded */
+		{ "{\"a\":1.0}", 5 },
+		{ "{\"a\":-0}", 5 },
+		{ "{\"a\":01}", 5 },
+		{ "{\"a\":\"\\ud800\"}", 6 },
+		{ "{\"a\":\"\\udc00\"}", 6 },
+		{ "{\"a\":\"\\x\"}", 6 },
+		{ "{\"a\":\"\xff\"}", 6 },
+		{ "{\"a\":1} x", 8 },
+		{ "[]", 0 },
+		{ "{\"a\" 1}", 5 },
+	};
+	struct att_err err = { 0, NULL };
+	uint8_t *out = NULL, *again = NULL;
+	size_t n = 0, n2 = 0;
+
+	CU_ASSERT_EQUAL_FATAL(att_report_canonicalize((const uint8_t *)pretty,
+						      strlen(pretty), &out, &n,
+						      &err),
+			      0);
+	CU_ASSERT_EQUAL(n, strlen(want));
+	CU_ASSERT(n == strlen(want) && memcmp(out, want, n) == 0);
+	if (n != strlen(want) || memcmp(out, want, n))
+		fprintf(stderr, "\n  got %.*s\n", (int)n, out);
+	CU_ASSERT_EQUAL(att_report_check(out, n, &err), 0);
+	/* canonical input is a fixed point */
+	CU_ASSERT_EQUAL(att_report_canonicalize(out, n, &again, &n2, &err), 0);
+	CU_ASSERT(n2 == n && again && memcmp(again, out, n) == 0);
+	free(out);
+	free(again);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err.offset = 999;
+		CU_ASSERT_EQUAL(
+		    att_report_canonicalize((const uint8_t *)bad[i].s,
+					    strlen(bad[i].s), &out, &n, &err),
+		    -EINVAL);
+		CU_ASSERT_PTR_NULL(out);
+		if (err.offset != bad[i].off)
+			fprintf(stderr,
+				"\n  canon bad[%zu] offset %zu want %zu (%s)\n",
+				i, err.offset, bad[i].off, err.what);
+		CU_ASSERT_EQUAL(err.offset, bad[i].off);
+	}
+}
+
 static void test_reference_file(void)
 {
 	char path[] = "/tmp/thinhv-ref-XXXXXX", why[256];
@@ -560,4 +618,5 @@ UNIT_SUITE(att_log, att_log_init_suite, NULL, UNIT_TEST(test_spec_id_bytes),
 	   UNIT_TEST(test_hostile), UNIT_TEST(test_tag_checks),
 	   UNIT_TEST(test_startup_locality), UNIT_TEST(test_evidence_container),
 	   UNIT_TEST(test_pcr_values), UNIT_TEST(test_report_canonical),
-	   UNIT_TEST(test_reference_file), UNIT_TEST(test_seabios_golden))
+	   UNIT_TEST(test_report_canonicalize), UNIT_TEST(test_reference_file),
+	   UNIT_TEST(test_seabios_golden))
