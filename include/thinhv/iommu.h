@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * iommu.h - DMA enforcement: the pure table builders and fault decoders
+ * shared by the VT-d and AMD-Vi drivers (kernel, host unit tests, CLI), and
+ * the interface the hypervisor core calls (kernel only, bottom of file).
+ *
+ * Model
+ * -----
+ * A "plan" turns (validated policy blob, list of PCI functions, RAM map,
+ * protected ranges) into DMA domains: one deny domain, one identity domain
+ * shared by every identity device, one domain per window rule (and one for
+ * default windows). Each device gets exactly one domain. Domain page tables
+ * are identity (IOVA == physical address) radix tables built by one builder
+ * for both entry formats (VT-d second-level, AMD-Vi I/O page table), never
+ * covering a protected page. The vendor layers then write VT-d root/context
+ * entries or AMD-Vi device-table entries pointing at those domains.
+ *
+ * Memory comes from a caller callback ("zeroed 4 KiB page: physical and
+ * virtual address"); nothing here allocates, touches hardware or sleeps.
+ */
+#ifndef THINHV_IOMMU_H
+#define THINHV_IOMMU_H
+
+#include "thinhv/compat.h"
+#include "thinhv/policy_blob.h"
+#include "thinhv/hv_ranges.h"
+
+#define IOMMU_PAGE_SIZE 4096ull
+#define IOMMU_PERM_R 1u /* device may read memory (DMA to the device) */
+#define IOMMU_PERM_W 2u /* device may write memory */
+#define IOMMU_PERM_RW 3u
+
+/* ---- I/O page tables (vtd/iommu_pt.c) -------------------------------- */
+
+enum iommu_pt_fmt {
+	IOMMU_PT_VTD = 1,   /* VT-d 4.1 sec. 9.8 second-level entries */
+	IOMMU_PT_AMDVI = 2, /* AMD IOMMU 3.x sec. 2.2.3 I/O page table */
+};
+
+struct iommu_mem {
+	void *ctx;
+	/* A zeroed 4 KiB page: 0 and *pa, *va; or -ENOMEM. */
+	int (*alloc)(void *ctx, uint64_t *pa, void **va);
+	/* Virtual address of a page this allocator returned. */
+	void *(*virt)(void *ctx, uint64_t pa);
+};
+
+struct iommu_pt {
+	enum iommu_pt_fmt fmt;
+	uint8_t levels;		/* 3 (39-bit), 4 (48-bit) or 5 (57-bit) */
+	uint8_t max_leaf_level; /* 1: 4 KiB only, 2: +2 MiB, 3: +1 GiB */
+	struct iommu_mem mem;
+	uint64_t root_pa;
+	uint64_t *root;
+	uint32_t tables;    /* table pages allocated */
+	uint64_t mapped;    /* bytes mapped */
+	uint64_t clipped;   /* bytes refused because they are protected */
+	uint32_t leaves[4]; /* leaf entries per level (index 1..3) */
+};
+
+int iommu_pt_init(struct iommu_pt *pt, enum iommu_pt_fmt fmt, uint8_t levels,
+		  uint8_t max_leaf_level, const struct iommu_mem *mem);
+
+/*
+ * Identity-map [base, base+len) (4 KiB granular) with perm (IOMMU_PERM_*,
+ * nonzero), the largest leaves allowed, leaving out every page of the
+ * protected ranges (prot[0..nprot), any order). A page already mapped is
+ * -EEXIST (the table is left as it was before the call for that page).
+ * -ERANGE if the range exceeds the table's address width.
+ */
+int iommu_pt_map(struct iommu_pt *pt, uint64_t base, uint64_t len,
+		 uint32_t perm, const struct hv_range *prot, uint32_t nprot);
+
+/* Translate addr: 0 with *pa, *perm, *level, or -ENOENT (no access). */
+int iommu_pt_lookup(const struct iommu_pt *pt, uint64_t addr, uint64_t *pa,
+		    uint32_t *perm, uint8_t *level);
+
+/* ---- plan: policy + devices -> domains (vtd/iommu_plan.c) ------------ */
+
+#define IOMMU_MAX_DOMAINS 64 /* deny + identity + window rules + default */
+
+/* A PCI function the unit covers (enumerated or named by firmware). */
+struct iommu_dev {
+	struct pol_dev_id id; /* segment, bus, device, function, ids */
+	uint16_t domain;      /* out: index into plan->dom */
+	int16_t rule;	      /* out: pol_match() result */
+};
+
+struct iommu_domain {
+	uint16_t action; /* POL_ACTION_* */
+	int rule;	 /* rule index, or POL_RULE_DEFAULT */
+	uint16_t did;	 /* hardware domain id (1-based; 0 unused) */
+	bool has_pt;	 /* deny on AMD-Vi needs no table */
+	struct iommu_pt pt;
+};
+
+/* A RAM range identity devices may reach (before protected ranges). */
+struct iommu_ram {
+	uint64_t base, len;
+};
+
+struct iommu_plan_in {
+	const struct pol_blob_view *pol;
+	struct iommu_dev *devs; /* domain/rule filled in */
+	uint32_t ndevs;
+	const struct iommu_ram *ram; /* identity reach */
+	uint32_t nram;
+	const struct hv_range *prot; /* never mapped for any device */
+	uint32_t nprot;
+	enum iommu_pt_fmt fmt;
+	uint8_t levels, max_leaf_level;
+	bool deny_needs_pt; /* VT-d: deny domain gets an empty table */
+	struct iommu_mem mem;
+};
+
+struct iommu_plan {
+	struct iommu_domain dom[IOMMU_MAX_DOMAINS];
+	uint32_t ndom;
+	uint32_t deny_dom; /* index of the deny domain (always present) */
+	uint32_t table_pages;
+	uint64_t clipped; /* bytes of windows/RAM left out as protected */
+};
+
+/*
+ * Match every device, create the domains it needs and build their tables.
+ * Returns 0, -ENOMEM (allocator), -E2BIG (more domains than
+ * IOMMU_MAX_DOMAINS), -EINVAL (bad input). On error the plan is unusable
+ * (memory stays with the allocator's owner).
+ */
+int iommu_plan_build(const struct iommu_plan_in *in, struct iommu_plan *plan);
+
+/* ---- VT-d root/context tables (vtd/vtd_tables.c) --------------------- */
+
+/* Legacy-mode root table: 256 root entries, one context table per bus. */
+struct vtd_tables {
+	struct iommu_mem mem;
+	uint64_t root_pa;
+	uint64_t *root; /* 512 words: entry i = words 2i (lo), 2i+1 (hi) */
+	uint32_t tables;
+};
+
+/* Address-width field of a context entry for 3/4/5-level tables. */
+int vtd_agaw_for_levels(uint8_t levels, uint8_t *aw);
+int vtd_tables_init(struct vtd_tables *t, const struct iommu_mem *mem);
+/* Point bus:devfn at a domain (present, translated, DID, AW, SLPTPTR). */
+int vtd_set_context(struct vtd_tables *t, uint8_t bus, uint8_t devfn,
+		    const struct iommu_domain *d);
+/* Read back: 0 and the entry words, -ENOENT if root or context absent. */
+int vtd_get_context(const struct vtd_tables *t, uint8_t bus, uint8_t devfn,
+		    uint64_t *lo, uint64_t *hi);
+/* Write the context entries of every planned device of one segment. */
+int vtd_tables_from_plan(struct vtd_tables *t, const struct iommu_plan *p,
+			 const struct iommu_dev *devs, uint32_t ndevs,
+			 uint16_t segment);
+
+/* ---- AMD-Vi device table (vtd/amdvi_tables.c) ------------------------ */
+
+#define AMDVI_DTE_WORDS 4
+#define AMDVI_DEVTAB_ENTRIES 65536u
+#define AMDVI_DEVTAB_BYTES (AMDVI_DEVTAB_ENTRIES * 32u) /* 2 MiB */
+
+/* Every entry made "valid, translated, no access" (never zero). */
+void amdvi_devtab_deny_all(uint64_t *devtab, uint32_t entries);
+/* DTE of devid for domain d (deny: mode 0, IR=IW=0). */
+int amdvi_set_dte(uint64_t *devtab, uint32_t entries, uint16_t devid,
+		  const struct iommu_domain *d);
+int amdvi_devtab_from_plan(uint64_t *devtab, uint32_t entries,
+			   const struct iommu_plan *p,
+			   const struct iommu_dev *devs, uint32_t ndevs);
+/* Effective access of devid to addr through its DTE: 0 / -ENOENT. */
+int amdvi_dte_lookup(const uint64_t *devtab, uint32_t entries, uint16_t devid,
+		     const struct iommu_plan *p, uint64_t addr, uint32_t *perm);
+
+/* ---- faults (vtd/iommu_fault.c) -------------------------------------- */
+
+enum iommu_fault_src {
+	IOMMU_FAULT_VTD = 1,
+	IOMMU_FAULT_AMDVI = 2,
+};
+
+struct iommu_fault {
+	uint64_t time_ns;
+	uint64_t addr; /* faulting DMA address (page on VT-d) */
+	uint16_t segment;
+	uint16_t sid;	 /* source bus<<8 | dev<<3 | fn */
+	uint8_t src;	 /* enum iommu_fault_src */
+	uint8_t reason;	 /* VT-d fault reason / AMD-Vi event code */
+	uint8_t write;	 /* 1 write, 0 read */
+	uint8_t unit;	 /* index of the remapping unit */
+	uint16_t flags;	 /* AMD-Vi event flags */
+	uint16_t domain; /* AMD-Vi: domain id from the event */
+	uint32_t reserved;
+};
+
+/*
+ * Decode one VT-d fault-recording register (lo = bits 63:0, hi =
+ * bits 127:64, spec sec. 11.4.14). -ENOENT when its F bit is clear.
+ */
+int vtd_fault_decode(uint64_t lo, uint64_t hi, struct iommu_fault *f);
+const char *vtd_fault_reason_text(uint8_t reason);
+
+/*
+ * Decode one 16-byte AMD-Vi event-log entry (spec sec. 2.5). Returns 0
+ * for a known event code, -ENOENT for an all-zero (never written) entry,
+ * -EPROTO for an unknown code (f still gets code and raw device id).
+ */
+int amdvi_event_decode(const uint8_t ev[16], struct iommu_fault *f);
+const char *amdvi_event_text(uint8_t code);
+
+/* Fixed-size ring; the oldest record is overwritten and counted. */
+struct iommu_fault_ring {
+	struct iommu_fault *slot;
+	uint32_t cap;	  /* entries in slot[] */
+	uint64_t total;	  /* records ever pushed */
+	uint64_t dropped; /* overwritten before anyone read them */
+	uint64_t read;	  /* records consumed */
+};
+
+void iommu_ring_init(struct iommu_fault_ring *r, struct iommu_fault *slots,
+		     uint32_t cap);
+void iommu_ring_push(struct iommu_fault_ring *r, const struct iommu_fault *f);
+/* Record number seq (0-based since init): 0, or -ENOENT (not yet / gone). */
+int iommu_ring_get(const struct iommu_fault_ring *r, uint64_t seq,
+		   struct iommu_fault *f);
+
+/* ---- what the hypervisor core calls (kernel only) -------------------- */
+#ifdef __KERNEL__
+
+/* One per hardware seam, chosen once at probe (STYLE.md rule 1). */
+struct hv_iommu;
+struct iommu_ops {
+	const char *name; /* "vt-d", "amd-vi" */
+	/* Find units from ACPI, map registers; -EBUSY if the OS owns one. */
+	int (*probe)(struct hv_iommu *io);
+	/* Allocate every table, log and queue (nothing enabled yet). */
+	int (*alloc)(struct hv_iommu *io);
+	/* Write tables from io->plan, program, invalidate, enable, verify. */
+	int (*enable)(struct hv_iommu *io);
+	/* Drain hardware fault records / events into io->ring. */
+	void (*drain)(struct hv_iommu *io);
+	/* Disable translation; release what is safe to release. */
+	void (*disable)(struct hv_iommu *io);
+};
+
+/* Memory and registers to protect (filled by hv_iommu_prepare()). */
+struct hv_iommu_region {
+	uint64_t base, len;
+	uint32_t kind; /* THINHV_RANGE_IOMMU (tables, logs) or _MMIO */
+};
+
+/*
+ * Core integration (see docs/iommu-integration.md):
+ *  1. hv_iommu_prepare(blob, len): copy + validate the blob, find the
+ *     remapping units, refuse if the OS enabled translation, allocate all
+ *     IOMMU memory. Nothing is enabled.
+ *  2. hv_iommu_regions(): register each region as protected (no guest
+ *     access), together with the hypervisor's own memory.
+ *  3. hv_iommu_enable(prot): build tables that never map prot, program
+ *     and enable every unit (before CPUs are virtualized, or from host mode).
+ *  4. hv_iommu_poll(): drain faults (timer / status ioctl);
+ *     hv_iommu_fault_get() reads the ring.
+ *  5. hv_iommu_teardown(): disable and free (on unload / devirtualize).
+ */
+int hv_iommu_prepare(const void *blob, size_t len);
+int hv_iommu_regions(struct hv_iommu_region *out, uint32_t cap,
+		     uint32_t *count);
+int hv_iommu_enable(const struct hv_ranges *prot);
+void hv_iommu_poll(void);
+int hv_iommu_fault_get(uint64_t seq, struct iommu_fault *f, uint64_t *total,
+		       uint64_t *dropped);
+void hv_iommu_teardown(void);
+#endif
+
+#endif /* THINHV_IOMMU_H */

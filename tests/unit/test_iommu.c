@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_iommu.c - DMA enforcement tables (VT-d context + second level,
+ * AMD-Vi device table + I/O page tables) built from real compiled policies,
+ * checked by walking them: windows map exactly what the policy says, no
+ * mapping covers a protected page, every covered device has an explicit
+ * entry; fault/event decoding; fault ring; table memory for a modelled
+ * 1 TiB / 256-device host (host unit tests).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "policy/policy.h"
+#include "thinhv/iommu.h"
+#include "vtd/vtd_regs.h"
+#include "vtd/amdvi_regs.h"
+
+#define GiB (1ull << 30)
+#define MiB (1ull << 20)
+
+/* ---- mock page allocator: fake physical addresses, fault injection ---- */
+#define POOL_PA 0x7700000000ull
+struct pool {
+	uint8_t *mem;
+	uint32_t cap, used;
+	uint32_t fail_at; /* 1-based allocation number that fails; 0 never */
+	uint32_t calls;
+};
+
+static int pool_alloc(void *ctx, uint64_t *pa, void **va)
+{
+	struct pool *p = ctx;
+
+	p->calls++;
+	if ((p->fail_at && p->calls == p->fail_at) || p->used >= p->cap)
+		return -ENOMEM;
+	*va = p->mem + (size_t)p->used * 4096;
+	memset(*va, 0, 4096);
+	*pa = POOL_PA + (uint64_t)p->used * 4096;
+	p->used++;
+	return 0;
+}
+
+static void *pool_virt(void *ctx, uint64_t pa)
+{
+	struct pool *p = ctx;
+
+	if (pa < POOL_PA || pa >= POOL_PA + (uint64_t)p->used * 4096)
+		return NULL;
+	return p->mem + (pa - POOL_PA);
+}
+
+static void pool_init(struct pool *p, uint32_t pages, struct iommu_mem *m)
+{
+	memset(p, 0, sizeof(*p));
+	p->mem = aligned_alloc(4096, (size_t)pages * 4096);
+	p->cap = pages;
+	m->ctx = p;
+	m->alloc = pool_alloc;
+	m->virt = pool_virt;
+}
+
+static void pool_free(struct pool *p)
+{
+	free(p->mem);
+	p->mem = NULL;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+static int compile_xml(const char *xml, struct pol_compiled *c,
+		       struct pol_blob_view *v)
+{
+	struct pol_err e = { { 0 } };
+	struct pol_blob_err be;
+	struct pol_policy p;
+	int rc;
+
+	rc = pol_xml_parse(xml, strlen(xml), "t.xml", &p, &e);
+	if (!rc) {
+		rc = pol_compile(&p, NULL, c, &e);
+		pol_policy_free(&p);
+	}
+	if (rc)
+		fprintf(stderr, "\ncompile: %s\n", e.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	rc = pol_blob_decode(c->blob, c->len, v, &be);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	return rc;
+}
+
+static int compile_file(const char *rel, struct pol_compiled *c,
+			struct pol_blob_view *v)
+{
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", unit_srcdir(), rel);
+	f = fopen(path, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	rc = compile_xml(buf, c, v);
+	free(buf);
+	return rc;
+}
+
+static struct pol_dev_id mkdev(uint8_t bus, uint8_t dev, uint8_t fn,
+			       uint16_t ven, uint16_t did, uint8_t cls,
+			       uint8_t sub, uint8_t pi)
+{
+	struct pol_dev_id d;
+
+	memset(&d, 0, sizeof(d));
+	d.bus = bus;
+	d.device = dev;
+	d.function = fn;
+	d.vendor = ven;
+	d.device_id = did;
+	d.subvendor = ven;
+	d.subdevice = 0x1100;
+	d.class_code = cls;
+	d.subclass = sub;
+	d.prog_if = pi;
+	return d;
+}
+
+/* Every page of every protected range is unreachable in pt. */
+static void assert_prot_unmapped(const struct iommu_pt *pt,
+				 const struct hv_range *prot, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		for (uint64_t a = prot[i].base; a < prot[i].base + prot[i].len;
+		     a += 4096) {
+			uint64_t pa;
+			uint32_t perm;
+			uint8_t lvl;
+
+			CU_ASSERT_EQUAL(
+			    iommu_pt_lookup(pt, a, &pa, &perm, &lvl), -ENOENT);
+		}
+}
+
+static uint32_t perm_at(const struct iommu_pt *pt, uint64_t a, uint8_t *lvl)
+{
+	uint64_t pa = 0;
+	uint32_t perm = 0;
+	uint8_t l = 0;
+
+	if (iommu_pt_lookup(pt, a, &pa, &perm, &l))
+		return 0;
+	CU_ASSERT_EQUAL(pa, a); /* identity */
+	if (lvl)
+		*lvl = l;
+	return perm;
+}
+
+/* ---- page tables ------------------------------------------------------ */
+static const struct hv_range prot4[] = {
+	{ 0x1234000, 0x1000, 0, 3 },
+	{ 0x40000000, 0x200000, 0, 0 },
+	{ 0x80001000, 0x3000, 0, 0 },
+	{ 0xfffff000, 0x1000, 0, 2 },
+};
+
+static void pt_identity_fmt(enum iommu_pt_fmt fmt)
+{
+	struct iommu_mem m;
+	struct iommu_pt pt;
+	struct pool p;
+	uint8_t lvl = 0;
+
+	pool_init(&p, 64, &m);
+	CU_ASSERT_EQUAL_FATAL(iommu_pt_init(&pt, fmt, 3, 3, &m), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    iommu_pt_map(&pt, 0, 4 * GiB, IOMMU_PERM_RW, prot4, 4), 0);
+	assert_prot_unmapped(&pt, prot4, 4);
+	CU_ASSERT_EQUAL(pt.mapped + pt.clipped, 4 * GiB);
+	CU_ASSERT_EQUAL(pt.clipped, 0x1000 + 0x200000 + 0x3000 + 0x1000);
+	/* Neighbours of protected pages stay mapped, at 4 KiB. */
+	CU_ASSERT_EQUAL(perm_at(&pt, 0x1233000, &lvl), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(lvl, 1);
+	CU_ASSERT_EQUAL(perm_at(&pt, 0x1235000, &lvl), IOMMU_PERM_RW);
+	/* The 2 MiB protected block splits its 1 GiB down to 2 MiB. */
+	CU_ASSERT_EQUAL(perm_at(&pt, 0x40200000, &lvl), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(lvl, 2);
+	CU_ASSERT_EQUAL(perm_at(&pt, 0xc0000000, &lvl), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(lvl, 2);
+	/* Untouched gigabytes are 1 GiB leaves, read-only as asked. */
+	CU_ASSERT_EQUAL(
+	    iommu_pt_map(&pt, 4 * GiB, 2 * GiB, IOMMU_PERM_R, prot4, 4), 0);
+	CU_ASSERT_EQUAL(perm_at(&pt, 5 * GiB + 0x5000, &lvl), IOMMU_PERM_R);
+	CU_ASSERT_EQUAL(lvl, 3);
+	/* Beyond the mapped range: nothing. */
+	CU_ASSERT_EQUAL(perm_at(&pt, 6 * GiB, NULL), 0);
+	/* Overlap refused; beyond 39 bits refused. */
+	CU_ASSERT_EQUAL(
+	    iommu_pt_map(&pt, 0x2000000, 0x1000, IOMMU_PERM_R, NULL, 0),
+	    -EEXIST);
+	CU_ASSERT_EQUAL(
+	    iommu_pt_map(&pt, 1ull << 39, 0x1000, IOMMU_PERM_R, NULL, 0),
+	    -ERANGE);
+	CU_ASSERT_EQUAL(iommu_pt_map(&pt, 0x123, 0x1000, IOMMU_PERM_R, NULL, 0),
+			-EINVAL);
+	CU_ASSERT_EQUAL(iommu_pt_map(&pt, 8 * GiB, 0x1000, 0, NULL, 0),
+			-EINVAL);
+	/* 1 root + L2 tables for GiB 0, 1, 2, 3 + L1 tables for 3 splits. */
+	CU_ASSERT(pt.tables <= 10);
+	pool_free(&p);
+}
+
+static void test_pt_vtd(void)
+{
+	pt_identity_fmt(IOMMU_PT_VTD);
+}
+
+static void test_pt_amdvi(void)
+{
+	pt_identity_fmt(IOMMU_PT_AMDVI);
+}
+
+static void test_pt_encoding(void)
+{
+	struct iommu_mem m;
+	struct iommu_pt pt;
+	struct pool p;
+
+	/* VT-d: read-only 4 KiB leaf = R only, directories R|W. */
+	pool_init(&p, 8, &m);
+	CU_ASSERT_EQUAL_FATAL(iommu_pt_init(&pt, IOMMU_PT_VTD, 3, 1, &m), 0);
+	CU_ASSERT_EQUAL(
+	    iommu_pt_map(&pt, 0x5000, 0x1000, IOMMU_PERM_R, NULL, 0), 0);
+	{
+		uint64_t l3 = pt.root[0], *t2, l2, *t1, l1;
+
+		CU_ASSERT_EQUAL(l3 & 0xfff, VTD_SL_R | VTD_SL_W);
+		t2 = pool_virt(&p, l3 & ~0xfffull);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
+		l2 = t2[0];
+		t1 = pool_virt(&p, l2 & ~0xfffull);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+		l1 = t1[5];
+		CU_ASSERT_EQUAL(l1, 0x5000 | VTD_SL_R);
+	}
+	pool_free(&p);
+	/* AMD-Vi: directories carry NextLevel, leaves NextLevel 0 + IR/IW. */
+	pool_init(&p, 8, &m);
+	CU_ASSERT_EQUAL_FATAL(iommu_pt_init(&pt, IOMMU_PT_AMDVI, 4, 2, &m), 0);
+	CU_ASSERT_EQUAL(
+	    iommu_pt_map(&pt, 0x200000, 0x200000, IOMMU_PERM_RW, NULL, 0), 0);
+	{
+		uint64_t l4 = pt.root[0], *t3, *t2;
+
+		CU_ASSERT_EQUAL(AMDVI_PTE_NEXT_GET(l4), 3);
+		CU_ASSERT(l4 & AMDVI_PTE_PR);
+		t3 = pool_virt(&p, l4 & AMDVI_PTE_ADDR_MASK);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t3);
+		CU_ASSERT_EQUAL(AMDVI_PTE_NEXT_GET(t3[0]), 2);
+		t2 = pool_virt(&p, t3[0] & AMDVI_PTE_ADDR_MASK);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
+		CU_ASSERT_EQUAL(t2[1], 0x200000 | AMDVI_PTE_PR | AMDVI_PTE_IR |
+					   AMDVI_PTE_IW);
+		CU_ASSERT_EQUAL(t2[0], 0);
+		CU_ASSERT_EQUAL(t2[2], 0);
+	}
+	pool_free(&p);
+}
+
+/* Every n-th allocation failing gives -ENOMEM, never a crash. */
+static void test_pt_alloc_failure(void)
+{
+	for (uint32_t n = 1; n <= 6; n++) {
+		struct iommu_mem m;
+		struct iommu_pt pt;
+		struct pool p;
+		int rc;
+
+		pool_init(&p, 64, &m);
+		p.fail_at = n;
+		rc = iommu_pt_init(&pt, IOMMU_PT_VTD, 3, 3, &m);
+		if (!rc)
+			rc = iommu_pt_map(&pt, 0, 4 * GiB, IOMMU_PERM_RW, prot4,
+					  4);
+		CU_ASSERT_EQUAL(rc, -ENOMEM);
+		pool_free(&p);
+	}
+}
+
+/* ---- plan from the lab policy ----------------------------------------- */
+static const struct iommu_ram lab_ram[] = {
+	{ 0x0, 0x9f000 },
+	{ 0x100000, 0x1fee0000 - 0x100000 },
+};
+
+static const struct hv_range lab_prot[] = {
+	{ 0x2400000, 0x3000, 0, 0 },	/* hypervisor page inside A's window */
+	{ 0x10000000, 0x200000, 0, 3 }, /* IOMMU tables */
+};
+
+enum { D_HOST, D_IOMMU, D_EDU_A, D_EDU_B, D_AHCI, D_EXT, D_EDU_X, NDEV };
+
+static void lab_devs(struct iommu_dev *d)
+{
+	memset(d, 0, sizeof(*d) * NDEV);
+	d[D_HOST].id = mkdev(0, 0, 0, 0x8086, 0x29c0, 6, 0, 0);
+	d[D_IOMMU].id = mkdev(0, 1, 0, 0x1022, 0x0000, 8, 6, 0);
+	d[D_EDU_A].id = mkdev(0, 4, 0, 0x1234, 0x11e8, 0xff, 0, 0);
+	d[D_EDU_B].id = mkdev(0, 5, 0, 0x1234, 0x11e8, 0xff, 0, 0);
+	d[D_AHCI].id = mkdev(0, 0x1f, 2, 0x8086, 0x2922, 1, 6, 1);
+	d[D_EXT].id = mkdev(3, 0, 0, 0xabcd, 0x0001, 0x0c, 3, 0x30);
+	d[D_EDU_X].id = mkdev(0, 9, 0, 0x1234, 0x11e8, 0xff, 0, 0);
+}
+
+static void plan_lab(enum iommu_pt_fmt fmt, struct pool *p,
+		     struct iommu_dev *devs, struct iommu_plan *plan,
+		     struct pol_compiled *c, struct pol_blob_view *v)
+{
+	struct iommu_plan_in in;
+
+	compile_file("policy/examples/lab.xml", c, v);
+	memset(&in, 0, sizeof(in));
+	pool_init(p, 256, &in.mem);
+	lab_devs(devs);
+	in.pol = v;
+	in.devs = devs;
+	in.ndevs = NDEV;
+	in.ram = lab_ram;
+	in.nram = 2;
+	in.prot = lab_prot;
+	in.nprot = 2;
+	in.fmt = fmt;
+	in.levels = fmt == IOMMU_PT_VTD ? 3 : 4;
+	in.max_leaf_level = 3;
+	in.deny_needs_pt = fmt == IOMMU_PT_VTD;
+	CU_ASSERT_EQUAL_FATAL(iommu_plan_build(&in, plan), 0);
+}
+
+/* The window of edu-a in policy/examples/lab.xml. */
+#define WIN_BASE 0x2000000ull
+#define WIN_SIZE 0x1000000ull
+
+static void test_plan_lab_vtd(void)
+{
+	struct iommu_dev devs[NDEV];
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct vtd_tables t;
+	const struct iommu_pt *a, *b, *ahci;
+	struct pool p;
+
+	plan_lab(IOMMU_PT_VTD, &p, devs, &plan, &c, &v);
+	/* deny, window(edu-a), identity: three domains. */
+	CU_ASSERT_EQUAL(plan.ndom, 3);
+	a = &plan.dom[devs[D_EDU_A].domain].pt;
+	b = &plan.dom[devs[D_EDU_B].domain].pt;
+	ahci = &plan.dom[devs[D_AHCI].domain].pt;
+	CU_ASSERT_EQUAL(plan.dom[devs[D_EDU_A].domain].action,
+			POL_ACTION_WINDOW);
+	CU_ASSERT_EQUAL(devs[D_EDU_B].domain, plan.deny_dom);
+	CU_ASSERT_EQUAL(devs[D_EXT].domain, plan.deny_dom);
+	CU_ASSERT_EQUAL(devs[D_EDU_X].domain, plan.deny_dom);
+	CU_ASSERT_EQUAL(devs[D_EXT].rule, POL_RULE_DEFAULT);
+	CU_ASSERT_EQUAL(devs[D_HOST].domain, devs[D_AHCI].domain);
+	/* edu A: exactly the window, both directions, minus the protected page. */
+	CU_ASSERT_EQUAL(perm_at(a, WIN_BASE, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(a, WIN_BASE + WIN_SIZE - 4096, NULL),
+			IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(a, WIN_BASE - 4096, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(a, WIN_BASE + WIN_SIZE, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(a, 0x8000000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(a, 0x2400000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(a, 0x2403000, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(a->mapped, WIN_SIZE - 0x3000);
+	/* edu B: nothing anywhere (the deny table is empty). */
+	for (uint64_t x = 0; x < 0x20000000; x += 0x100000)
+		CU_ASSERT_EQUAL(perm_at(b, x, NULL), 0);
+	/* AHCI: RAM, minus protected, no holes mapped. */
+	CU_ASSERT_EQUAL(perm_at(ahci, 0x100000, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(ahci, 0x9f000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(ahci, 0x1fee0000, NULL), 0);
+	for (uint32_t i = 0; i < plan.ndom; i++)
+		assert_prot_unmapped(&plan.dom[i].pt, lab_prot, 2);
+
+	/* Root/context: every device has an explicit present entry. */
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_init(&t, &plan.dom[0].pt.mem), 0);
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_from_plan(&t, &plan, devs, NDEV, 0),
+			      0);
+	for (int i = 0; i < NDEV; i++) {
+		const struct pol_dev_id *id = &devs[i].id;
+		const struct iommu_domain *d = &plan.dom[devs[i].domain];
+		uint64_t lo = 0, hi = 0;
+
+		CU_ASSERT_EQUAL(
+		    vtd_get_context(&t, id->bus,
+				    (uint8_t)(id->device << 3 | id->function),
+				    &lo, &hi),
+		    0);
+		CU_ASSERT_EQUAL(lo & VTD_CTX_LO_SLPTPTR_MASK, d->pt.root_pa);
+		CU_ASSERT_EQUAL(lo & 0xfff, VTD_CTX_LO_P);
+		CU_ASSERT_EQUAL(hi, VTD_CTX_HI_AW(1) | VTD_CTX_HI_DID(d->did));
+	}
+	/* Buses without devices have no root entry; unused devfn no entry. */
+	{
+		uint64_t lo, hi;
+
+		CU_ASSERT_EQUAL(vtd_get_context(&t, 1, 0, &lo, &hi), -ENOENT);
+		CU_ASSERT_EQUAL(vtd_get_context(&t, 0, 0x30, &lo, &hi),
+				-ENOENT);
+		CU_ASSERT_EQUAL(t.tables, 3); /* root + bus 0 + bus 3 */
+	}
+	pol_compiled_free(&c);
+	pool_free(&p);
+}
+
+static void test_plan_lab_amdvi(void)
+{
+	struct iommu_dev devs[NDEV];
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	uint64_t *devtab;
+	struct pool p;
+	uint32_t perm;
+
+	plan_lab(IOMMU_PT_AMDVI, &p, devs, &plan, &c, &v);
+	CU_ASSERT_FALSE(plan.dom[plan.deny_dom].has_pt);
+	devtab = calloc(AMDVI_DEVTAB_ENTRIES, 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(devtab);
+	amdvi_devtab_deny_all(devtab, AMDVI_DEVTAB_ENTRIES);
+	CU_ASSERT_EQUAL(amdvi_devtab_from_plan(devtab, AMDVI_DEVTAB_ENTRIES,
+					       &plan, devs, NDEV),
+			0);
+	/* No entry is ever zero (zero = passthrough on AMD-Vi). */
+	for (uint32_t i = 0; i < AMDVI_DEVTAB_ENTRIES; i++) {
+		uint64_t w = devtab[4 * i];
+
+		if (!(w & AMDVI_DTE0_V) || !(w & AMDVI_DTE0_TV)) {
+			CU_FAIL("DTE not valid+translated");
+			break;
+		}
+	}
+	/* edu A (devid 0x20): window only; edu B (0x28) nothing. */
+	CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES, 0x20,
+					 &plan, WIN_BASE + 0x1000, &perm),
+			0);
+	CU_ASSERT_EQUAL(perm, IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES, 0x20,
+					 &plan, 0x8000000, &perm),
+			-ENOENT);
+	CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES, 0x28,
+					 &plan, WIN_BASE, &perm),
+			-ENOENT);
+	CU_ASSERT_EQUAL(devtab[4 * 0x28] & (AMDVI_DTE0_IR | AMDVI_DTE0_IW |
+					    AMDVI_DTE0_MODE(7)),
+			0);
+	/* AHCI 00:1f.2 (0xfa): identity; protected page refused. */
+	CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES, 0xfa,
+					 &plan, 0x1000000, &perm),
+			0);
+	CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES, 0xfa,
+					 &plan, 0x10000000, &perm),
+			-ENOENT);
+	/* A device nobody enumerated (7:00.0): denied, not passthrough. */
+	CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES, 0x700,
+					 &plan, 0x100000, &perm),
+			-ENOENT);
+	for (uint32_t i = 0; i < plan.ndom; i++)
+		if (plan.dom[i].has_pt)
+			assert_prot_unmapped(&plan.dom[i].pt, lab_prot, 2);
+	free(devtab);
+	pol_compiled_free(&c);
+	pool_free(&p);
+}
+
+/* A read-only window is read-only; a default window applies to strangers. */
+static void test_plan_ro_and_default_window(void)
+{
+	static const char xml[] =
+	    "<policy version=\"1\">\n"
+	    "<rule name=\"nic\"><match bdf=\"0000:02:00.0\"/><window>"
+	    "<range base=\"0x100000\" size=\"64K\" access=\"ro\"/>"
+	    "<range base=\"0x200000\" size=\"4K\" access=\"rw\"/>"
+	    "</window></rule>\n"
+	    "<default><window><range base=\"0x300000\" size=\"8K\" "
+	    "access=\"rw\"/></window></default>\n"
+	    "</policy>\n";
+	struct iommu_dev devs[2];
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct iommu_plan_in in;
+	const struct iommu_pt *nic, *other;
+	struct pool p;
+
+	compile_xml(xml, &c, &v);
+	memset(&in, 0, sizeof(in));
+	memset(devs, 0, sizeof(devs));
+	pool_init(&p, 64, &in.mem);
+	devs[0].id = mkdev(2, 0, 0, 0x8086, 0x10d3, 2, 0, 0);
+	devs[1].id = mkdev(2, 0, 1, 0x8086, 0x10d3, 2, 0, 0);
+	in.pol = &v;
+	in.devs = devs;
+	in.ndevs = 2;
+	in.fmt = IOMMU_PT_VTD;
+	in.levels = 4;
+	in.max_leaf_level = 2;
+	in.deny_needs_pt = true;
+	CU_ASSERT_EQUAL_FATAL(iommu_plan_build(&in, &plan), 0);
+	nic = &plan.dom[devs[0].domain].pt;
+	other = &plan.dom[devs[1].domain].pt;
+	CU_ASSERT_NOT_EQUAL(devs[0].domain, devs[1].domain);
+	CU_ASSERT_EQUAL(perm_at(nic, 0x100000, NULL), IOMMU_PERM_R);
+	CU_ASSERT_EQUAL(perm_at(nic, 0x10f000, NULL), IOMMU_PERM_R);
+	CU_ASSERT_EQUAL(perm_at(nic, 0x110000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(nic, 0x200000, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(nic, 0x300000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(other, 0x300000, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(other, 0x301000, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(other, 0x302000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(other, 0x100000, NULL), 0);
+	CU_ASSERT_EQUAL(nic->mapped, 0x10000 + 0x1000);
+	pol_compiled_free(&c);
+	pool_free(&p);
+}
+
+/* A window beyond the table's address width fails closed. */
+static void test_plan_window_too_high(void)
+{
+	static const char xml[] =
+	    "<policy version=\"1\">\n"
+	    "<rule name=\"gpu\"><match bdf=\"0000:01:00.0\"/><window>"
+	    "<range base=\"0x8000000000\" size=\"4K\" access=\"rw\"/>"
+	    "</window></rule>\n"
+	    "<default><deny/></default>\n"
+	    "</policy>\n";
+	struct iommu_dev dev;
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct iommu_plan_in in;
+	struct pool p;
+
+	compile_xml(xml, &c, &v);
+	memset(&in, 0, sizeof(in));
+	memset(&dev, 0, sizeof(dev));
+	pool_init(&p, 16, &in.mem);
+	dev.id = mkdev(1, 0, 0, 0x10de, 0x1234, 3, 0, 0);
+	in.pol = &v;
+	in.devs = &dev;
+	in.ndevs = 1;
+	in.fmt = IOMMU_PT_VTD;
+	in.levels = 3; /* 39-bit: 512 GiB and up is out of reach */
+	in.max_leaf_level = 3;
+	in.deny_needs_pt = true;
+	CU_ASSERT_EQUAL(iommu_plan_build(&in, &plan), -ERANGE);
+	pol_compiled_free(&c);
+	pool_free(&p);
+}
+
+/* ---- faults ------------------------------------------------------------ */
+static void test_vtd_fault_decode(void)
+{
+	struct iommu_fault f;
+	/* 00:04.0 wrote 0x8800123 and found no W: reason 5. */
+	uint64_t hi = VTD_FRCD_HI_F | (5ull << 32) | 0x0020;
+	uint64_t lo = 0x8800123;
+
+	CU_ASSERT_EQUAL(vtd_fault_decode(lo, hi, &f), 0);
+	CU_ASSERT_EQUAL(f.src, IOMMU_FAULT_VTD);
+	CU_ASSERT_EQUAL(f.sid, 0x20);
+	CU_ASSERT_EQUAL(f.addr, 0x8800000);
+	CU_ASSERT_EQUAL(f.reason, VTD_FR_WRITE);
+	CU_ASSERT_EQUAL(f.write, 1);
+	CU_ASSERT_STRING_EQUAL(vtd_fault_reason_text(f.reason),
+			       "write to a page without write permission");
+	/* Read request (T=1), reason 6, 00:05.0. */
+	hi = VTD_FRCD_HI_F | VTD_FRCD_HI_T | (6ull << 32) | 0x0028;
+	CU_ASSERT_EQUAL(vtd_fault_decode(0x2000000, hi, &f), 0);
+	CU_ASSERT_EQUAL(f.write, 0);
+	CU_ASSERT_EQUAL(f.sid, 0x28);
+	CU_ASSERT_EQUAL(f.reason, VTD_FR_READ);
+	/* Reserved/unknown reason is decoded and named as unknown. */
+	hi = VTD_FRCD_HI_F | (0x7full << 32);
+	CU_ASSERT_EQUAL(vtd_fault_decode(0, hi, &f), 0);
+	CU_ASSERT_STRING_EQUAL(vtd_fault_reason_text(f.reason),
+			       "unknown fault reason");
+	/* F clear: no record. */
+	CU_ASSERT_EQUAL(vtd_fault_decode(lo, hi & ~VTD_FRCD_HI_F, &f), -ENOENT);
+}
+
+static void put_event(uint8_t ev[16], uint32_t d0, uint32_t d1, uint64_t a)
+{
+	hv_put_le32(ev, d0);
+	hv_put_le32(ev + 4, d1);
+	hv_put_le64(ev + 8, a);
+}
+
+static void test_amdvi_event_decode(void)
+{
+	struct iommu_fault f;
+	uint8_t ev[16];
+
+	/* IO_PAGE_FAULT from 00:05.0, domain 7, write, permission. */
+	put_event(ev, 0x0028,
+		  (AMDVI_EVT_IO_PAGE_FAULT << 28) |
+		      ((AMDVI_EVF_RW | AMDVI_EVF_PE | AMDVI_EVF_PR) << 16) | 7,
+		  0x8801000);
+	CU_ASSERT_EQUAL(amdvi_event_decode(ev, &f), 0);
+	CU_ASSERT_EQUAL(f.src, IOMMU_FAULT_AMDVI);
+	CU_ASSERT_EQUAL(f.reason, AMDVI_EVT_IO_PAGE_FAULT);
+	CU_ASSERT_EQUAL(f.sid, 0x28);
+	CU_ASSERT_EQUAL(f.domain, 7);
+	CU_ASSERT_EQUAL(f.write, 1);
+	CU_ASSERT_EQUAL(f.addr, 0x8801000);
+	CU_ASSERT_EQUAL(f.flags, AMDVI_EVF_RW | AMDVI_EVF_PE | AMDVI_EVF_PR);
+	CU_ASSERT_STRING_EQUAL(amdvi_event_text(f.reason), "I/O page fault");
+	/* Read fault (RW=0) not present. */
+	put_event(ev, 0x0020, AMDVI_EVT_IO_PAGE_FAULT << 28 | 1, 0x1000);
+	CU_ASSERT_EQUAL(amdvi_event_decode(ev, &f), 0);
+	CU_ASSERT_EQUAL(f.write, 0);
+	CU_ASSERT_EQUAL(f.sid, 0x20);
+	/* ILLEGAL_DEV_TABLE_ENTRY: device and address. */
+	put_event(ev, 0x00fa, AMDVI_EVT_ILLEGAL_DTE << 28, 0xfee00000);
+	CU_ASSERT_EQUAL(amdvi_event_decode(ev, &f), 0);
+	CU_ASSERT_EQUAL(f.sid, 0xfa);
+	CU_ASSERT_STRING_EQUAL(amdvi_event_text(f.reason),
+			       "illegal device table entry");
+	/* ILLEGAL_COMMAND: no device. */
+	put_event(ev, 0x1234, AMDVI_EVT_ILLEGAL_CMD << 28, 0x10000);
+	CU_ASSERT_EQUAL(amdvi_event_decode(ev, &f), 0);
+	CU_ASSERT_EQUAL(f.sid, 0);
+	/* Unknown code, and an empty (never written) slot. */
+	put_event(ev, 1, 0xfu << 28, 0);
+	CU_ASSERT_EQUAL(amdvi_event_decode(ev, &f), -EPROTO);
+	CU_ASSERT_EQUAL(f.reason, 0xf);
+	memset(ev, 0, sizeof(ev));
+	CU_ASSERT_EQUAL(amdvi_event_decode(ev, &f), -ENOENT);
+}
+
+static void test_fault_ring(void)
+{
+	struct iommu_fault slots[4], f;
+	struct iommu_fault_ring r;
+
+	iommu_ring_init(&r, slots, 4);
+	CU_ASSERT_EQUAL(iommu_ring_get(&r, 0, &f), -ENOENT);
+	for (uint32_t i = 0; i < 6; i++) {
+		memset(&f, 0, sizeof(f));
+		f.addr = 0x1000 * i;
+		iommu_ring_push(&r, &f);
+	}
+	CU_ASSERT_EQUAL(r.total, 6);
+	CU_ASSERT_EQUAL(r.dropped, 2); /* nobody read records 0 and 1 */
+	CU_ASSERT_EQUAL(iommu_ring_get(&r, 1, &f), -ENOENT);
+	CU_ASSERT_EQUAL(iommu_ring_get(&r, 2, &f), 0);
+	CU_ASSERT_EQUAL(f.addr, 0x2000);
+	CU_ASSERT_EQUAL(iommu_ring_get(&r, 5, &f), 0);
+	CU_ASSERT_EQUAL(f.addr, 0x5000);
+	CU_ASSERT_EQUAL(iommu_ring_get(&r, 6, &f), -ENOENT);
+	/* Records read in time are not counted as dropped. */
+	r.read = 6;
+	iommu_ring_push(&r, &f);
+	CU_ASSERT_EQUAL(r.dropped, 2);
+	/* A zero-capacity ring counts everything as dropped. */
+	iommu_ring_init(&r, NULL, 0);
+	iommu_ring_push(&r, &f);
+	CU_ASSERT_EQUAL(r.dropped, 1);
+}
+
+/* ---- table memory: modelled 1 TiB / 256-device host -------------------- */
+static const char model_xml[] =
+    "<policy version=\"1\">\n"
+    "<rule name=\"storage\"><match class=\"01\"/><identity/></rule>\n"
+    "<rule name=\"net\"><match class=\"02\"/><identity/></rule>\n"
+    "<rule name=\"gpu\"><match class=\"03\"/><window>"
+    "<range base=\"0x100000000\" size=\"1G\" access=\"rw\"/>"
+    "<range base=\"0x7ff00000\" size=\"1M\" access=\"ro\"/></window></rule>\n"
+    "<rule name=\"usb\"><match class=\"0c:03\"/><window>"
+    "<range base=\"0x40000000\" size=\"64M\" access=\"rw\"/></window></rule>\n"
+    "<default><deny/></default>\n"
+    "</policy>\n";
+
+static void model_host(enum iommu_pt_fmt fmt, uint64_t *bytes)
+{
+	static const uint8_t cls[4][2] = {
+		{ 1, 8 }, { 2, 0 }, { 3, 0 }, { 0x0c, 3 }
+	};
+	struct iommu_ram ram[2] = { { 0, 3 * GiB },
+				    { 4 * GiB, 1024 * GiB - 3 * GiB } };
+	struct hv_range prot[16];
+	struct iommu_dev *devs = calloc(256, sizeof(*devs));
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct iommu_plan_in in;
+	struct pool p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(devs);
+	compile_xml(model_xml, &c, &v);
+	/* Hypervisor memory scattered over RAM (worst case for splitting). */
+	for (int i = 0; i < 16; i++) {
+		prot[i].base = (uint64_t)i * 60 * GiB + 0x1234000;
+		prot[i].len = (i % 4 + 1) * 0x100000;
+		prot[i].access = 0;
+		prot[i].kind = 0;
+	}
+	/* 256 devices on 16 buses, 16 each; a quarter of each class. */
+	for (int i = 0; i < 256; i++)
+		devs[i].id =
+		    mkdev((uint8_t)(i / 16), (uint8_t)(i % 16), 0, 0x1000,
+			  (uint16_t)i, cls[i % 4][0], cls[i % 4][1], 0);
+	memset(&in, 0, sizeof(in));
+	pool_init(&p, 1024, &in.mem);
+	in.pol = &v;
+	in.devs = devs;
+	in.ndevs = 256;
+	in.ram = ram;
+	in.nram = 2;
+	in.prot = prot;
+	in.nprot = 16;
+	in.fmt = fmt;
+	in.levels = 4;
+	in.max_leaf_level = 3;
+	in.deny_needs_pt = fmt == IOMMU_PT_VTD;
+	CU_ASSERT_EQUAL_FATAL(iommu_plan_build(&in, &plan), 0);
+	for (uint32_t i = 0; i < plan.ndom; i++)
+		if (plan.dom[i].has_pt)
+			assert_prot_unmapped(&plan.dom[i].pt, prot, 16);
+	if (fmt == IOMMU_PT_VTD) {
+		struct vtd_tables t;
+
+		CU_ASSERT_EQUAL_FATAL(vtd_tables_init(&t, &in.mem), 0);
+		CU_ASSERT_EQUAL_FATAL(
+		    vtd_tables_from_plan(&t, &plan, devs, 256, 0), 0);
+		CU_ASSERT_EQUAL(t.tables, 17); /* root + 16 buses */
+		*bytes = (uint64_t)p.used * 4096;
+	} else {
+		/* Device table, command buffer and event log besides. */
+		*bytes =
+		    (uint64_t)p.used * 4096 + AMDVI_DEVTAB_BYTES + 2 * 4096;
+	}
+	printf("\n    iommu table memory, 1 TiB / 256 devices, %s: %llu KiB "
+	       "(%u table pages, %u domains)",
+	       fmt == IOMMU_PT_VTD ? "VT-d" : "AMD-Vi",
+	       (unsigned long long)(*bytes >> 10), p.used, plan.ndom);
+	CU_ASSERT(*bytes < 4 * MiB);
+	pol_compiled_free(&c);
+	pool_free(&p);
+	free(devs);
+}
+
+static void test_table_memory_model(void)
+{
+	uint64_t vtd = 0, amd = 0;
+
+	model_host(IOMMU_PT_VTD, &vtd);
+	model_host(IOMMU_PT_AMDVI, &amd);
+	CU_ASSERT(vtd > 0 && amd > vtd);
+}
+
+UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
+	   UNIT_TEST(test_pt_encoding), UNIT_TEST(test_pt_alloc_failure),
+	   UNIT_TEST(test_plan_lab_vtd), UNIT_TEST(test_plan_lab_amdvi),
+	   UNIT_TEST(test_plan_ro_and_default_window),
+	   UNIT_TEST(test_plan_window_too_high),
+	   UNIT_TEST(test_vtd_fault_decode), UNIT_TEST(test_amdvi_event_decode),
+	   UNIT_TEST(test_fault_ring), UNIT_TEST(test_table_memory_model))

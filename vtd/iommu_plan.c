@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iommu_plan.c - from a validated policy and the device list to DMA domains
+ * and their identity page tables (pure C: kernel process context, host unit
+ * tests, CLI). Every device ends in exactly one domain; a device no rule
+ * matches gets the policy default, and anything unexpected is deny.
+ */
+#include "thinhv/compat.h"
+#include "thinhv/iommu.h"
+
+static int new_domain(const struct iommu_plan_in *in, struct iommu_plan *p,
+		      uint16_t action, int rule, uint32_t *out)
+{
+	struct iommu_domain *d;
+	int rc;
+
+	if (p->ndom >= IOMMU_MAX_DOMAINS)
+		return -E2BIG;
+	d = &p->dom[p->ndom];
+	memset(d, 0, sizeof(*d));
+	d->action = action;
+	d->rule = rule;
+	d->did = (uint16_t)(p->ndom + 1);
+	if (action != POL_ACTION_DENY || in->deny_needs_pt) {
+		rc = iommu_pt_init(&d->pt, in->fmt, in->levels,
+				   in->max_leaf_level, &in->mem);
+		if (rc)
+			return rc;
+		d->has_pt = true;
+	}
+	*out = p->ndom++;
+	return 0;
+}
+
+static int fill_identity(const struct iommu_plan_in *in, struct iommu_domain *d)
+{
+	for (uint32_t i = 0; i < in->nram; i++) {
+		uint64_t b = HV_ALIGN_UP(in->ram[i].base, IOMMU_PAGE_SIZE);
+		uint64_t e = HV_ALIGN_DOWN(in->ram[i].base + in->ram[i].len,
+					   IOMMU_PAGE_SIZE);
+		int rc;
+
+		if (in->ram[i].base + in->ram[i].len < in->ram[i].base)
+			return -EINVAL;
+		if (e <= b)
+			continue;
+		rc = iommu_pt_map(&d->pt, b, e - b, IOMMU_PERM_RW, in->prot,
+				  in->nprot);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int fill_windows(const struct iommu_plan_in *in, struct iommu_domain *d,
+			uint32_t first, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		struct pol_window_info w;
+		uint32_t perm = 0;
+		int rc;
+
+		rc = pol_window_get(in->pol, first + i, &w);
+		if (rc)
+			return rc;
+		if (w.flags & POL_WIN_READ)
+			perm |= IOMMU_PERM_R;
+		if (w.flags & POL_WIN_WRITE)
+			perm |= IOMMU_PERM_W;
+		/* A validated blob has READ on every window; be sure anyway. */
+		if (!(perm & IOMMU_PERM_R))
+			return -EINVAL;
+		rc = iommu_pt_map(&d->pt, w.base, w.size, perm, in->prot,
+				  in->nprot);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int domain_for(const struct iommu_plan_in *in, struct iommu_plan *p,
+		      uint16_t action, int rule, uint32_t wfirst,
+		      uint32_t wcount, uint32_t *out)
+{
+	int rc;
+
+	for (uint32_t i = 0; i < p->ndom; i++) {
+		const struct iommu_domain *d = &p->dom[i];
+
+		/* Deny and identity are shared; window domains per rule. */
+		if (d->action == action &&
+		    (action != POL_ACTION_WINDOW || d->rule == rule)) {
+			*out = i;
+			return 0;
+		}
+	}
+	rc = new_domain(in, p, action, rule, out);
+	if (rc)
+		return rc;
+	if (action == POL_ACTION_IDENTITY)
+		return fill_identity(in, &p->dom[*out]);
+	if (action == POL_ACTION_WINDOW)
+		return fill_windows(in, &p->dom[*out], wfirst, wcount);
+	return 0;
+}
+
+int iommu_plan_build(const struct iommu_plan_in *in, struct iommu_plan *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!in || !in->pol || !in->pol->buf || (in->ndevs && !in->devs) ||
+	    (in->nram && !in->ram) || (in->nprot && !in->prot))
+		return -EINVAL;
+	/* The deny domain exists even when no device needs it: the target
+	 * for anything discovered later. */
+	rc = new_domain(in, p, POL_ACTION_DENY, POL_RULE_DEFAULT, &p->deny_dom);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < in->ndevs; i++) {
+		struct iommu_dev *dv = &in->devs[i];
+		uint16_t action;
+		uint32_t wf, wc, dom;
+		int rule = pol_match(in->pol, &dv->id);
+
+		if (pol_verdict(in->pol, rule, &action, &wf, &wc))
+			action = POL_ACTION_DENY;
+		switch (action) {
+		case POL_ACTION_IDENTITY:
+		case POL_ACTION_WINDOW:
+			rc = domain_for(in, p, action, rule, wf, wc, &dom);
+			if (rc)
+				return rc;
+			break;
+		default: /* POL_ACTION_DENY and anything unknown */
+			dom = p->deny_dom;
+			break;
+		}
+		dv->rule = (int16_t)rule;
+		dv->domain = (uint16_t)dom;
+	}
+	for (uint32_t i = 0; i < p->ndom; i++) {
+		if (!p->dom[i].has_pt)
+			continue;
+		p->table_pages += p->dom[i].pt.tables;
+		p->clipped += p->dom[i].pt.clipped;
+	}
+	return 0;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vtd_regs.h - Intel VT-d register catalogue and in-memory structure bits
+ * (kernel and host). Intel Virtualization Technology for Directed I/O
+ * Architecture Specification, rev 4.1: chapter 11 (registers), sections
+ * 9.1-9.3 (root/context entries), 9.8 (second-level paging entries),
+ * 7.1 (fault reasons).
+ */
+#ifndef THINHV_VTD_REGS_H
+#define THINHV_VTD_REGS_H
+
+#define VTD_REG_VER 0x000		     /* version, 32-bit */
+#define VTD_REG_CAP 0x008		     /* capabilities, 64-bit */
+#define VTD_CAP_ND(c) ((c)&0x7)		     /* domains: 2^(4+2*ND) */
+#define VTD_CAP_RWBF (1ull << 4)	     /* write-buffer flush needed */
+#define VTD_CAP_CM (1ull << 7)		     /* caching mode */
+#define VTD_CAP_SAGAW(c) (((c) >> 8) & 0x1f) /* bit1 39, bit2 48, bit3 57 */
+#define VTD_CAP_MGAW(c) ((((c) >> 16) & 0x3f) + 1)
+#define VTD_CAP_FRO(c) ((((c) >> 24) & 0x3ff) * 16) /* fault regs offset */
+#define VTD_CAP_SLLPS(c) (((c) >> 34) & 0xf)	    /* bit0 2M, bit1 1G */
+#define VTD_CAP_NFR(c) ((((c) >> 40) & 0xff) + 1)   /* fault records */
+#define VTD_REG_ECAP 0x010	/* extended capabilities, 64-bit */
+#define VTD_ECAP_QI (1ull << 1) /* queued invalidation */
+#define VTD_ECAP_PT (1ull << 6) /* pass-through */
+#define VTD_ECAP_IRO(e) ((((e) >> 8) & 0x3ff) * 16) /* IOTLB regs offset */
+#define VTD_ECAP_SMTS (1ull << 43)		    /* scalable mode */
+#define VTD_ECAP_SLTS (1ull << 46) /* second-level translation (SM) */
+#define VTD_REG_GCMD 0x018	   /* global command, 32-bit */
+#define VTD_REG_GSTS 0x01c	   /* global status, 32-bit (same bit layout) */
+#define VTD_GCMD_TE (1u << 31)	   /* translation enable */
+#define VTD_GCMD_SRTP (1u << 30)   /* set root table pointer (one-shot) */
+#define VTD_GCMD_SFL (1u << 29)	   /* set fault log (one-shot) */
+#define VTD_GCMD_EAFL (1u << 28)
+#define VTD_GCMD_WBF (1u << 27)	  /* write buffer flush (one-shot) */
+#define VTD_GCMD_QIE (1u << 26)	  /* queued invalidation enable */
+#define VTD_GCMD_IRE (1u << 25)	  /* interrupt remapping enable */
+#define VTD_GCMD_SIRTP (1u << 24) /* one-shot */
+#define VTD_GCMD_CFI (1u << 23)
+/* Persistent enables a GCMD write must repeat (one-shot bits excluded). */
+#define VTD_GSTS_PERSIST                                            \
+	(VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI | \
+	 VTD_GCMD_EAFL)
+#define VTD_REG_RTADDR 0x020 /* root table address, 64-bit */
+#define VTD_RTADDR_TTM_LEGACY (0ull << 10)
+#define VTD_REG_CCMD 0x028		  /* context command, 64-bit */
+#define VTD_CCMD_ICC (1ull << 63)	  /* invalidate (busy while set) */
+#define VTD_CCMD_CIRG_GLOBAL (1ull << 61) /* global invalidation */
+#define VTD_CCMD_CAIG(v) (((v) >> 59) & 3)
+#define VTD_REG_FSTS 0x034     /* fault status, 32-bit */
+#define VTD_FSTS_PFO (1u << 0) /* fault overflow (RW1C) */
+#define VTD_FSTS_PPF (1u << 1) /* primary pending fault (RO) */
+#define VTD_FSTS_IQE (1u << 4) /* invalidation queue error (RW1C) */
+#define VTD_FSTS_FRI(s) (((s) >> 8) & 0xff) /* fault record index */
+#define VTD_REG_FECTL 0x038		    /* fault event control, 32-bit */
+#define VTD_FECTL_IM (1u << 31)		    /* interrupt mask */
+#define VTD_REG_IQH 0x080		    /* invalidation queue head */
+#define VTD_REG_IQT 0x088		    /* invalidation queue tail */
+#define VTD_REG_IQA 0x090		    /* invalidation queue address */
+/* IOTLB registers at ECAP.IRO: IVA (+0), IOTLB (+8). */
+#define VTD_IOTLB_OFF 8
+#define VTD_IOTLB_IVT (1ull << 63)	   /* invalidate (busy while set) */
+#define VTD_IOTLB_IIRG_GLOBAL (1ull << 60) /* global invalidation */
+#define VTD_IOTLB_DR (1ull << 49)	   /* drain reads */
+#define VTD_IOTLB_DW (1ull << 48)	   /* drain writes */
+#define VTD_IOTLB_IAIG(v) (((v) >> 57) & 3)
+/* Fault recording register i at CAP.FRO + 16*i: low and high words. */
+#define VTD_FRCD_HI_F (1ull << 63)	       /* fault (RW1C) */
+#define VTD_FRCD_HI_T (1ull << 62)	       /* type: 1 read, 0 write */
+#define VTD_FRCD_HI_FR(h) (((h) >> 32) & 0xff) /* fault reason */
+#define VTD_FRCD_HI_SID(h) ((h)&0xffff)	       /* source id */
+#define VTD_FRCD_LO_FI(l) ((l) & ~0xfffull)    /* fault info: page address */
+
+/* Root entry (128-bit, legacy mode), sec. 9.1. */
+#define VTD_ROOT_P (1ull << 0)
+#define VTD_ROOT_CTP_MASK 0x000ffffffffff000ull
+/* Context entry (128-bit, legacy mode), sec. 9.3. */
+#define VTD_CTX_LO_P (1ull << 0)
+#define VTD_CTX_LO_FPD (1ull << 1)   /* fault processing disable: never set */
+#define VTD_CTX_LO_TT_SL (0ull << 2) /* untranslated requests, 2nd level */
+#define VTD_CTX_LO_SLPTPTR_MASK 0x000ffffffffff000ull
+#define VTD_CTX_HI_AW(aw) ((uint64_t)(aw)&7) /* 1: 39-bit 3-level */
+#define VTD_CTX_HI_DID(d) ((uint64_t)(d) << 8)
+/* Second-level paging entry, sec. 9.8. */
+#define VTD_SL_R (1ull << 0)
+#define VTD_SL_W (1ull << 1)
+#define VTD_SL_PS (1ull << 7) /* leaf at level 2 (2 MiB) / 3 (1 GiB) */
+#define VTD_SL_ADDR_MASK 0x000ffffffffff000ull
+
+/* Fault reasons (sec. 7.1.3, table 26), the ones legacy mode reports. */
+#define VTD_FR_ROOT_NOT_PRESENT 0x1
+#define VTD_FR_CTX_NOT_PRESENT 0x2
+#define VTD_FR_CTX_INVALID 0x3
+#define VTD_FR_BEYOND_AGAW 0x4
+#define VTD_FR_WRITE 0x5 /* write to a page without W */
+#define VTD_FR_READ 0x6	 /* read of a page without R */
+#define VTD_FR_SL_ACCESS 0x7
+#define VTD_FR_ROOT_ADDR 0x8
+#define VTD_FR_CTX_ADDR 0x9
+#define VTD_FR_ROOT_RSVD 0xa
+#define VTD_FR_CTX_RSVD 0xb
+#define VTD_FR_SL_RSVD 0xc
+#define VTD_FR_TT_BLOCKED 0xd
+
+#endif /* THINHV_VTD_REGS_H */
