@@ -77,6 +77,7 @@ static int compile_xml(const char *xml, struct pol_compiled *c,
 	struct pol_policy p;
 	int rc;
 
+	memset(c, 0, sizeof(*c));
 	rc = pol_xml_parse(xml, strlen(xml), "t.xml", &p, &e);
 	if (!rc) {
 		rc = pol_compile(&p, NULL, c, &e);
