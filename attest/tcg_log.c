@@ -468,3 +468,60 @@ int att_event_tag(const struct att_event *ev, uint32_t *tag_id,
 	*tag_id = id;
 	return 0;
 }
+
+size_t att_isolation_size(uint32_t ndevices, uint32_t nranges)
+{
+	uint64_t n = ATT_ISO_HDR_SIZE + (uint64_t)ndevices * ATT_ISO_DEV_SIZE +
+		     (uint64_t)nranges * ATT_ISO_RANGE_SIZE;
+
+	return n > (uint64_t)(size_t)-1 / 2 ? 0 : (size_t)n;
+}
+
+static uint32_t dev_key(const struct att_iso_device *d)
+{
+	return ((uint32_t)d->segment << 16) | ((uint32_t)d->bus << 8) |
+	       d->devfn;
+}
+
+int att_isolation_encode(const struct att_iso_device *dev, uint32_t ndevices,
+			 const struct att_iso_range *rng, uint32_t nranges,
+			 uint8_t *out, size_t cap, size_t *len)
+{
+	size_t need = att_isolation_size(ndevices, nranges), off;
+	uint32_t i;
+
+	if (!out || !len || (ndevices && !dev) || (nranges && !rng) || !need)
+		return -EINVAL;
+	for (i = 0; i < ndevices; i++)
+		if (i && dev_key(&dev[i]) <= dev_key(&dev[i - 1]))
+			return -EINVAL; /* unsorted or duplicate device */
+	for (i = 0; i < nranges; i++) {
+		if (rng[i].len == 0 || rng[i].base + rng[i].len < rng[i].base)
+			return -EINVAL;
+		if (i && (rng[i].base < rng[i - 1].base ||
+			  (rng[i].base == rng[i - 1].base &&
+			   rng[i].len <= rng[i - 1].len)))
+			return -EINVAL; /* unsorted or duplicate range */
+	}
+	if (need > cap)
+		return -ENOSPC;
+	memcpy(out, ATT_ISO_MAGIC, 8);
+	hv_put_le32(out + 8, ndevices);
+	hv_put_le32(out + 12, nranges);
+	off = ATT_ISO_HDR_SIZE;
+	for (i = 0; i < ndevices; i++, off += ATT_ISO_DEV_SIZE) {
+		hv_put_le16(out + off, dev[i].segment);
+		out[off + 2] = dev[i].bus;
+		out[off + 3] = dev[i].devfn;
+		hv_put_le32(out + off + 4, dev[i].domain);
+		hv_put_le32(out + off + 8, dev[i].flags);
+	}
+	for (i = 0; i < nranges; i++, off += ATT_ISO_RANGE_SIZE) {
+		hv_put_le64(out + off, rng[i].base);
+		hv_put_le64(out + off + 8, rng[i].len);
+		hv_put_le32(out + off + 16, rng[i].kind);
+		hv_put_le32(out + off + 20, rng[i].access);
+	}
+	*len = off;
+	return 0;
+}

@@ -16,6 +16,10 @@
  * still logged (att_measure_reason() keeps saying "no TPM found"), but
  * nothing is extended, so no quote will ever match that log.
  *
+ * The isolation state is measured as the bytes att_isolation_encode()
+ * (tcg_log.h) produces from the enforced device domains and protected
+ * ranges, so a verifier holding the same lists can recompute its digest.
+ *
  * What is measured must be stable to be comparable with reference values:
  * hash the bytes as they were built (e.g. the module's .text before
  * relocation is not available at runtime; prefer a build-time digest of the

@@ -235,4 +235,45 @@ const uint8_t *att_event_digest(const struct att_event *ev, uint16_t alg);
 /* Digest size of a known TPM_ALG_ID, 0 when unknown. */
 uint16_t att_alg_size(uint16_t alg);
 
+/*
+ * Canonical isolation state: the bytes measured as ATT_TAG_ISOLATION, so
+ * that a verifier holding the same device/range list can recompute the
+ * digest. Layout (little-endian, no padding):
+ *   "THVISO01" (8 bytes), u32 ndevices, u32 nranges,
+ *   ndevices x { u16 segment, u8 bus, u8 devfn, u32 domain, u32 flags },
+ *   nranges  x { u64 base, u64 len, u32 kind, u32 access }.
+ * Devices strictly ascending by (segment, bus, devfn), ranges strictly
+ * ascending by (base, len), lengths non-zero and base + len not wrapping:
+ * unsorted or duplicate input is refused (-EINVAL), never reordered, so one
+ * state has exactly one encoding. domain/flags/kind/access are the
+ * enforcing code's own values (e.g. THINHV_RANGE_*, HV_ACC_*).
+ */
+#define ATT_ISO_MAGIC "THVISO01"
+#define ATT_ISO_HDR_SIZE 16
+#define ATT_ISO_DEV_SIZE 12
+#define ATT_ISO_RANGE_SIZE 24
+
+struct att_iso_device {
+	uint16_t segment;
+	uint8_t bus;
+	uint8_t devfn;
+	uint32_t domain;
+	uint32_t flags;
+};
+
+struct att_iso_range {
+	uint64_t base;
+	uint64_t len;
+	uint32_t kind;
+	uint32_t access;
+};
+
+/* Bytes att_isolation_encode() needs (0 when the counts overflow). */
+size_t att_isolation_size(uint32_t ndevices, uint32_t nranges);
+
+/* Encode into out[0..cap); *len = bytes written. -ENOSPC: cap too small. */
+int att_isolation_encode(const struct att_iso_device *dev, uint32_t ndevices,
+			 const struct att_iso_range *rng, uint32_t nranges,
+			 uint8_t *out, size_t cap, size_t *len);
+
 #endif /* THINHV_TCG_LOG_H */

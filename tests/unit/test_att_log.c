@@ -522,6 +522,115 @@ static void test_report_canonicalize(void)
 	}
 }
 
+static void test_isolation_encoding(void)
+{
+	static const uint8_t want[] = {
+		'T',
+		'H',
+		'V',
+		'I',
+		'S',
+		'O',
+		'0',
+		'1',
+		2,
+		0,
+		0,
+		0,
+		1,
+		0,
+		0,
+		0,
+		/* 0000:00:02.0 domain 1 flags 0 */
+		0,
+		0,
+		0,
+		0x10,
+		1,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		/* 0000:03:00.1 domain 7 flags 5 */
+		0,
+		0,
+		3,
+		0x01,
+		7,
+		0,
+		0,
+		0,
+		5,
+		0,
+		0,
+		0,
+		/* [0x1000, +0x2000) kind 3 access 0 */
+		0,
+		0x10,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0x20,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		3,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+	};
+	struct att_iso_device dev[2] = { { 0, 0, 0x10, 1, 0 },
+					 { 0, 3, 0x01, 7, 5 } };
+	struct att_iso_range rng[1] = { { 0x1000, 0x2000, 3, 0 } };
+	uint8_t out[128];
+	size_t len = 0;
+
+	CU_ASSERT_EQUAL(att_isolation_size(2, 1), sizeof(want));
+	CU_ASSERT_EQUAL(
+	    att_isolation_encode(dev, 2, rng, 1, out, sizeof(out), &len), 0);
+	CU_ASSERT_EQUAL(len, sizeof(want));
+	CU_ASSERT(memcmp(out, want, sizeof(want)) == 0);
+	CU_ASSERT_EQUAL(
+	    att_isolation_encode(dev, 2, rng, 1, out, sizeof(want) - 1, &len),
+	    -ENOSPC);
+	/* one state, one encoding: unsorted or duplicate input is refused */
+	dev[1].bus = 0;
+	dev[1].devfn = 0x10;
+	CU_ASSERT_EQUAL(
+	    att_isolation_encode(dev, 2, rng, 1, out, sizeof(out), &len),
+	    -EINVAL);
+	dev[1].devfn = 0x08;
+	CU_ASSERT_EQUAL(
+	    att_isolation_encode(dev, 2, rng, 1, out, sizeof(out), &len),
+	    -EINVAL);
+	rng[0].len = 0;
+	CU_ASSERT_EQUAL(
+	    att_isolation_encode(dev, 1, rng, 1, out, sizeof(out), &len),
+	    -EINVAL);
+	rng[0].base = ~0ull - 4;
+	rng[0].len = 16;
+	CU_ASSERT_EQUAL(
+	    att_isolation_encode(dev, 1, rng, 1, out, sizeof(out), &len),
+	    -EINVAL);
+	CU_ASSERT_EQUAL(
+	    att_isolation_encode(NULL, 0, NULL, 0, out, sizeof(out), &len), 0);
+	CU_ASSERT_EQUAL(len, ATT_ISO_HDR_SIZE);
+}
+
 static void test_reference_file(void)
 {
 	char path[] = "/tmp/thinhv-ref-XXXXXX", why[256];
@@ -618,5 +727,6 @@ UNIT_SUITE(att_log, att_log_init_suite, NULL, UNIT_TEST(test_spec_id_bytes),
 	   UNIT_TEST(test_hostile), UNIT_TEST(test_tag_checks),
 	   UNIT_TEST(test_startup_locality), UNIT_TEST(test_evidence_container),
 	   UNIT_TEST(test_pcr_values), UNIT_TEST(test_report_canonical),
-	   UNIT_TEST(test_report_canonicalize), UNIT_TEST(test_reference_file),
+	   UNIT_TEST(test_report_canonicalize),
+	   UNIT_TEST(test_isolation_encoding), UNIT_TEST(test_reference_file),
 	   UNIT_TEST(test_seabios_golden))
