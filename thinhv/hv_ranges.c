@@ -86,7 +86,7 @@ int hv_ranges_add(struct hv_ranges *rs, uint64_t base, uint64_t len,
 
 	if (!len || (access & ~HV_ACC_RWX))
 		return -EINVAL;
-	if (base + len < base || base + len > UINT64_MAX - HV_PAGE_SIZE)
+	if (base + len < base || base + len > ~(uint64_t)0 - HV_PAGE_SIZE)
 		return -ERANGE;
 	b = HV_ALIGN_DOWN(base, HV_PAGE_SIZE);
 	e = HV_ALIGN_UP(base + len, HV_PAGE_SIZE);

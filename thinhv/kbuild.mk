@@ -1,2 +1,29 @@
-# Kernel objects of the hypervisor core (paths relative to the tree top).
-thinhv-y += thinhv/hv_main.o
+# Kernel objects of the hypervisor core and the SVM backend (paths from the
+# tree top).
+thinhv-y += thinhv/hv_main.o thinhv/hv_core.o thinhv/hv_dev.o \
+	thinhv/hv_ranges.o thinhv/hv_pt.o thinhv/hv_memtype.o \
+	thinhv/hv_exit.o thinhv/svm.o thinhv/svm_host.o thinhv/svm_asm.o
+
+# Host-mode code runs with the guest's GS base and only the hypervisor's
+# private page table: no stack protector (reads %gs), no ftrace hooks, no
+# retpoline/return thunks (they live in kernel text, unmapped in host mode).
+# hv_ranges/hv_exit are called from host mode. objtool cannot follow the
+# stack switches of svm_asm.S nor the thunk-free code.
+HV_HOST_CFLAGS := -fno-stack-protector -mfunction-return=keep \
+	-mindirect-branch=keep -fno-jump-tables
+HV_HOST_CFLAGS_REMOVE := $(CC_FLAGS_FTRACE) -fstack-protector \
+	-fstack-protector-strong -mstack-protector-guard-reg=gs \
+	-mstack-protector-guard-symbol=__stack_chk_guard \
+	-mindirect-branch=thunk-extern -mindirect-branch-register \
+	-mfunction-return=thunk-extern -mindirect-branch-cs-prefix
+CFLAGS_thinhv/svm_host.o += $(HV_HOST_CFLAGS)
+CFLAGS_thinhv/hv_exit.o += $(HV_HOST_CFLAGS)
+CFLAGS_thinhv/hv_ranges.o += $(HV_HOST_CFLAGS)
+CFLAGS_REMOVE_thinhv/svm_host.o += $(HV_HOST_CFLAGS_REMOVE)
+CFLAGS_REMOVE_thinhv/hv_exit.o += $(HV_HOST_CFLAGS_REMOVE)
+CFLAGS_REMOVE_thinhv/hv_ranges.o += $(HV_HOST_CFLAGS_REMOVE)
+OBJECT_FILES_NON_STANDARD_svm_asm.o := y
+OBJECT_FILES_NON_STANDARD_svm_host.o := y
+OBJECT_FILES_NON_STANDARD_hv_exit.o := y
+OBJECT_FILES_NON_STANDARD_hv_ranges.o := y
+asflags-y += -I$(src)/include -I$(src)

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svm_host.c - SVM #VMEXIT handling in HOST MODE (GIF=0, private CR3, GDT
+ * and IDT, the guest's GS base live). Rules for this file (enforced by its
+ * Kbuild flags and checked with `nm -u` in tests/lab/check-host-objs):
+ * no stack protector, no tracing, no retpoline/return thunks, no calls
+ * outside svm_host.o/hv_exit.o/hv_ranges.o, no kernel headers, no %gs.
+ * It reads only the protected pool (struct svm_cpu, VMCB, struct hv_host).
+ */
+#include "thinhv/compat.h"
+#include "thinhv/hv_abi.h"
+#include "thinhv/hv_exit.h"
+#include "thinhv/svm.h"
+#include "thinhv/svm_hw.h"
+#include "thinhv/svm_regs.h"
+
+#define COM1 0x3f8
+#define UART_LSR 5
+#define UART_LSR_THRE 0x20
+
+/* Best effort, bounded: the OS's serial driver may be mid-transmit. */
+static void serial_putc(char ch)
+{
+	unsigned int spin;
+
+	for (spin = 0; spin < 100000; spin++)
+		if (svm_inb(COM1 + UART_LSR) & UART_LSR_THRE)
+			break;
+	svm_outb(COM1, (uint8_t)ch);
+}
+
+static void serial_puts(const char *s)
+{
+	while (*s)
+		serial_putc(*s++);
+}
+
+static void serial_hex(uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	serial_puts("0x");
+	for (i = 60; i >= 0; i -= 4)
+		serial_putc(digits[(v >> i) & 0xf]);
+}
+
+/*
+ * Stop the machine: nothing in host mode can recover, and resuming the OS
+ * after an unexplained exit would be a silent security decision. An empty
+ * IDT turns the next exception into a shutdown (triple fault), which the
+ * lab sees as a reset and real hardware as a reboot.
+ */
+static void __attribute__((noreturn)) host_stop(void)
+{
+	struct svm_dtr none = { 0, 0 };
+
+	asm volatile("lidt %0\n\tint3" ::"m"(none));
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
+void svm_host_fault(uint64_t vector, uint64_t *frame)
+{
+	serial_puts("\nthinhv: FATAL host-mode exception vector ");
+	serial_hex(vector);
+	serial_puts(" error ");
+	serial_hex(frame[0]);
+	serial_puts(" rip ");
+	serial_hex(frame[1]);
+	serial_puts(" cr2 ");
+	serial_hex(svm_read_cr2());
+	serial_puts("\n");
+	host_stop();
+}
+
+static void __attribute__((noreturn))
+host_fatal(struct svm_cpu *c, const char *why)
+{
+	struct svm_vmcb *v = c->vmcb;
+
+	serial_puts("\nthinhv: FATAL cpu ");
+	serial_hex(c->index);
+	serial_puts(" ");
+	serial_puts(why);
+	serial_puts(" exit ");
+	serial_hex(v->ctl.exit_code);
+	serial_puts(" info1 ");
+	serial_hex(v->ctl.exit_info1);
+	serial_puts(" info2 ");
+	serial_hex(v->ctl.exit_info2);
+	serial_puts(" rip ");
+	serial_hex(v->save.rip);
+	serial_puts("\n");
+	host_stop();
+}
+
+static enum hv_exit_reason decode(struct svm_cpu *c, struct hv_exit *e,
+				  const struct hv_gprs *g)
+{
+	struct svm_vmcb *v = c->vmcb;
+	uint64_t code = v->ctl.exit_code;
+
+	switch (code) {
+	case SVM_EXIT_CPUID:
+		e->cpuid_in_eax = (uint32_t)g->rax;
+		e->cpuid_in_ecx = (uint32_t)g->rcx;
+		svm_cpuid(e->cpuid_in_eax, e->cpuid_in_ecx, e->cpuid);
+		return HV_EXIT_CPUID;
+	case SVM_EXIT_VMMCALL:
+		return HV_EXIT_HYPERCALL;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		return HV_EXIT_VIRT_INSN;
+	case SVM_EXIT_MSR:
+		if (v->ctl.exit_info1 != 1)
+			return HV_EXIT_UNKNOWN; /* reads are not intercepted */
+		e->msr_new =
+		    ((g->rdx & 0xffffffffull) << 32) | (g->rax & 0xffffffffull);
+		switch ((uint32_t)g->rcx) {
+		case SVM_MSR_EFER:
+			e->msr_kind = HV_MSR_EFER;
+			e->msr_old = v->save.efer;
+			break;
+		case SVM_MSR_VM_HSAVE_PA:
+		case SVM_MSR_VM_CR:
+			e->msr_kind = HV_MSR_VIRT_CTL;
+			break;
+		default:
+			e->msr_kind = HV_MSR_OTHER;
+			break;
+		}
+		return HV_EXIT_MSR_WRITE;
+	case SVM_EXIT_NPF:
+		e->gpa = v->ctl.exit_info2;
+		if (v->ctl.exit_info1 & SVM_NPF_ID)
+			e->npf_access = HV_ACC_X;
+		else if (v->ctl.exit_info1 & SVM_NPF_W)
+			e->npf_access = HV_ACC_W;
+		else
+			e->npf_access = HV_ACC_R;
+		if (v->ctl.exit_info1 & SVM_NPF_RSV)
+			return HV_EXIT_UNKNOWN; /* malformed table: fatal */
+		return HV_EXIT_NPF;
+	case SVM_EXIT_SHUTDOWN:
+		return HV_EXIT_SHUTDOWN;
+	case SVM_EXIT_INIT:
+		return HV_EXIT_INIT;
+	case SVM_EXIT_INVALID:
+		return HV_EXIT_INVALID;
+	default:
+		return HV_EXIT_UNKNOWN;
+	}
+}
+
+static uint64_t insn_len(struct svm_cpu *c)
+{
+	switch (c->vmcb->ctl.exit_code) {
+	case SVM_EXIT_CPUID:
+		return SVM_LEN_CPUID;
+	case SVM_EXIT_VMMCALL:
+		return SVM_LEN_VMMCALL;
+	case SVM_EXIT_MSR:
+		return SVM_LEN_WRMSR;
+	default:
+		return 0;
+	}
+}
+
+static void inject(struct svm_vmcb *v, uint32_t vector, bool errcode)
+{
+	uint64_t ev = SVM_EVT_V | SVM_EVT_TYPE_EXCEPTION | vector;
+
+	if (errcode)
+		ev |= SVM_EVT_EV; /* error code 0 in bits 63:32 */
+	v->ctl.event_inj = ev;
+}
+
+static void fill_devirt(struct svm_cpu *c, const struct hv_gprs *g)
+{
+	struct svm_vmcb *v = c->vmcb;
+
+	c->d_cr3 = v->save.cr3;
+	c->d_cr4 = v->save.cr4;
+	c->d_rip = v->save.rip;
+	c->d_rsp = v->save.rsp;
+	c->d_rflags = v->save.rflags;
+	c->d_efer = v->save.efer & ~SVM_EFER_SVME;
+	c->d_gdtr.limit = (uint16_t)v->save.gdtr.limit;
+	c->d_gdtr.base = v->save.gdtr.base;
+	c->d_idtr.limit = (uint16_t)v->save.idtr.limit;
+	c->d_idtr.base = v->save.idtr.base;
+	c->d_gprs.rax = g->rax;
+	c->d_gprs.rbx = g->rbx;
+	c->d_gprs.rcx = g->rcx;
+	c->d_gprs.rdx = g->rdx;
+	c->d_gprs.rsi = g->rsi;
+	c->d_gprs.rdi = g->rdi;
+	c->d_gprs.rbp = g->rbp;
+	c->d_gprs.r8 = g->r8;
+	c->d_gprs.r9 = g->r9;
+	c->d_gprs.r10 = g->r10;
+	c->d_gprs.r11 = g->r11;
+	c->d_gprs.r12 = g->r12;
+	c->d_gprs.r13 = g->r13;
+	c->d_gprs.r14 = g->r14;
+	c->d_gprs.r15 = g->r15;
+}
+
+int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
+{
+	struct svm_vmcb *v = c->vmcb;
+	struct hv_exit e;
+	uint64_t pending = v->ctl.exit_int_info;
+	uint32_t act;
+
+	g->rax = v->save.rax;
+	v->ctl.event_inj = 0;
+	v->ctl.tlb_ctl = SVM_TLB_FLUSH_NONE;
+
+	/* The first VMRUN was refused: go back to the loader natively. */
+	if (v->ctl.exit_code == SVM_EXIT_INVALID && v->save.rip &&
+	    c->host->cpu[c->index].cnt[HV_CNT_EXITS] == 0) {
+		g->rax = (uint64_t)(int64_t)-5; /* -EIO */
+		fill_devirt(c, g);
+		return 1;
+	}
+
+	e.reason = HV_EXIT_UNKNOWN;
+	e.raw = v->ctl.exit_code;
+	e.cpl = v->save.cpl;
+	e.rip = v->save.rip;
+	e.cpuid_in_eax = 0;
+	e.cpuid_in_ecx = 0;
+	e.cpuid[0] = e.cpuid[1] = e.cpuid[2] = e.cpuid[3] = 0;
+	e.msr_kind = HV_MSR_OTHER;
+	e.msr_old = 0;
+	e.msr_new = 0;
+	e.gpa = 0;
+	e.npf_access = 0;
+	e.reason = decode(c, &e, g);
+
+	act = hv_exit_decide(c->host, c->index, &e, g);
+	if (act & HV_ACT_FATAL)
+		host_fatal(c, "unexpected exit");
+
+	if (act & HV_ACT_SET_CPUID) {
+		g->rax = e.cpuid[0];
+		g->rbx = e.cpuid[1];
+		g->rcx = e.cpuid[2];
+		g->rdx = e.cpuid[3];
+	}
+	if (act & HV_ACT_SET_MSR)
+		v->save.efer = e.msr_new | SVM_EFER_SVME;
+	if (act & HV_ACT_ADVANCE) {
+		if (c->nrips && v->ctl.next_rip)
+			v->save.rip = v->ctl.next_rip;
+		else
+			v->save.rip += insn_len(c);
+	}
+	if (act & HV_ACT_INJECT_UD)
+		inject(v, SVM_VEC_UD, false);
+	else if (act & HV_ACT_INJECT_GP)
+		inject(v, SVM_VEC_GP, true);
+	else if (pending & SVM_EVT_V) {
+		/* an event was being delivered when we exited: deliver it */
+		c->host->cpu[c->index].cnt[HV_CNT_REINJECT]++;
+		v->ctl.event_inj = pending;
+	}
+	if (act & HV_ACT_DEVIRT) {
+		fill_devirt(c, g);
+		return 1;
+	}
+	v->save.rax = g->rax;
+	return 0;
+}
