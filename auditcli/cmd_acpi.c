@@ -198,7 +198,6 @@ static void sdt_header(struct acpi_out *o, const struct acpi_sdt_header *h)
 	safe_str(b, sizeof(b), h->oem_table_id, 8);
 	safe_str(c, sizeof(c), h->creator_id, 4);
 	if (o->mode == OUT_JSON) {
-		audit_json_str(o->j, "file", o->name);
 		audit_json_str(o->j, "signature", h->signature);
 		audit_json_int(o->j, "length", h->length);
 		audit_json_int(o->j, "revision", h->revision);
@@ -1032,13 +1031,15 @@ static int decode_one(struct acpi_out *o, const uint8_t *buf, size_t len)
 			o->name);
 		return CLI_EXIT_ERROR;
 	}
-	if (o->mode == OUT_JSON)
+	if (o->mode == OUT_JSON) {
 		audit_json_obj(o->j, NULL);
+		audit_json_str(o->j, "file", o->name);
+	}
 	rc = k == ACPI_TABLE_DMAR ? acpi_dmar_parse(buf, len, &dv)
 				  : acpi_ivrs_parse(buf, len, &iv);
 	if (o->mode == OUT_JSON) {
-		if (o->records_open)
-			audit_json_arr_end(o->j);
+		records_open(o); /* "records": [] even when none decoded */
+		audit_json_arr_end(o->j);
 		o->records_open = false;
 		audit_json_arr(o->j, "diagnostics");
 		for (size_t i = 0; i < o->ndiag; i++) {
@@ -1055,6 +1056,8 @@ static int decode_one(struct acpi_out *o, const uint8_t *buf, size_t len)
 			audit_json_obj_end(o->j);
 		}
 		audit_json_arr_end(o->j);
+		/* Consumers must not treat a partial decode as the platform. */
+		audit_json_bool(o->j, "complete", rc >= 0 && !o->errors);
 		audit_json_int(o->j, "errors", o->errors);
 		audit_json_int(o->j, "warnings", o->warnings);
 		audit_json_obj_end(o->j);
