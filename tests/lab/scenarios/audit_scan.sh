@@ -162,8 +162,10 @@ fi
 
 # The recording goes to the serial log so the host can keep it as test
 # data (tests/data/recordings/lab-$PROFILE): tar | gzip | base64 between
-# markers.
-if command -v base64 >/dev/null && command -v tar >/dev/null; then
+# markers. Not on Bochs: its slow UART loses the tail (and the end marker)
+# when the guest powers off right after a dump of this size.
+if [ "$PROFILE" != vmx ] && command -v base64 >/dev/null &&
+	command -v tar >/dev/null; then
 	echo "@@AUDITREC-BEGIN $PROFILE"
 	tar -C /tmp -c rec | gzip -9 | base64
 	echo "@@AUDITREC-END"

@@ -1,6 +1,6 @@
 # demo - the story `make demo` tells, step by step, on the amd lab machine.
 # Each capability joins here when it lands.
-# lab-append: memmap=16M$0x8000000
+# lab-append: memmap=16M$0x2000000 memmap=16M$0x8000000
 # lab-timeout: 300
 
 VICTIM=0x8100000 # a page of reserved RAM that no device was ever given
@@ -30,4 +30,17 @@ if [ "$before" != "$after" ]; then
 else
 	fail dma-anarchy "expected an unconfined DMA to land"
 fi
-say "(thinhv will confine it: see the next steps as they land)"
+
+say "== 3. A policy for this machine =="
+say "policy/examples/lab.xml: edu A may DMA only into a 16 MiB window at 32 MiB, edu B not at all, the chipset keeps 1:1 access, anything else is denied"
+thinhv policy compile /lab/policy/lab.xml -o /tmp/lab.blob >/tmp/pol.out 2>&1
+say "compiled: $(wc -c </tmp/lab.blob) bytes; $(thinhv policy digest /lab/policy/lab.xml)"
+thinhv policy check /lab/policy/lab.xml >/tmp/check.out 2>&1
+rc=$?
+grep -- '->' /tmp/check.out | while read -r l; do say "  $l"; done
+if [ $rc -le 1 ] && grep -q "00:04.0.*edu-a" /tmp/check.out && grep -q "00:05.0.*edu-b" /tmp/check.out; then
+	pass policy-check "edu A -> window, edu B -> deny on this machine"
+else
+	fail policy-check "rc=$rc $(tail -n 2 /tmp/check.out | tr '\n' '|')"
+fi
+say "(loading thinhv and enforcing this policy join the demo when they land)"
