@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 LINE = re.compile(r'^\[([0-9A-F]+)h (\d+)\s+(\d+)\]\s+(.*?) : (.*)$')
 
@@ -245,18 +246,26 @@ def iasl_dsl(path, cache):
     dsl = os.path.join(cache, key + '.dsl')
     if os.path.exists(dsl):
         return open(dsl, errors='replace').read(), None
-    dat = os.path.join(cache, key + '.dat')
-    with open(dat, 'wb') as f:
-        f.write(data)
-    r = subprocess.run(['iasl', '-d', key + '.dat'], cwd=cache,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    os.unlink(dat)
-    if not os.path.exists(dsl):
-        msg = [ln for ln in r.stdout.decode(errors='replace').splitlines()
-               if ln.strip() and not re.match(
-                   r'(Intel ACPI|ASL\+|Copyright|File appears)', ln)]
-        return None, ('; '.join(msg) if msg else 'iasl produced no output')
-    return open(dsl, errors='replace').read(), None
+    # Several test runs may share the cache: disassemble in a private
+    # directory and publish the .dsl atomically.
+    work = tempfile.mkdtemp(dir=cache)
+    try:
+        with open(os.path.join(work, key + '.dat'), 'wb') as f:
+            f.write(data)
+        r = subprocess.run(['iasl', '-d', key + '.dat'], cwd=work,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = os.path.join(work, key + '.dsl')
+        if not os.path.exists(out):
+            msg = [ln for ln in r.stdout.decode(errors='replace').splitlines()
+                   if ln.strip() and not re.match(
+                       r'(Intel ACPI|ASL\+|Copyright|File appears)', ln)]
+            return None, ('; '.join(msg) if msg else
+                          'iasl produced no output')
+        text = open(out, errors='replace').read()
+        os.replace(out, dsl)
+        return text, None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def tables(paths):
@@ -294,8 +303,12 @@ def main():
             skipped.setdefault('iasl could not disassemble: ' + why,
                                []).append(path)
             continue
-        r = subprocess.run([a.cli, 'acpi', '--fields', path],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            r = subprocess.run([a.cli, 'acpi', '--fields', path],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as e:
+            print('iasl_fields: cannot run %s: %s' % (a.cli, e))
+            return 2
         cli_status[r.returncode] = cli_status.get(r.returncode, 0) + 1
         problems = []
         if r.returncode not in (0, 1, 4, 5):
