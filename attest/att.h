@@ -173,6 +173,17 @@ int att_report_check(const uint8_t *buf, size_t len, struct att_err *err);
 int att_report_canonicalize(const uint8_t *in, size_t len, uint8_t **out,
 			    size_t *out_len, struct att_err *err);
 
+/*
+ * Locate a top-level member of a canonical report: val and vlen span its
+ * encoded value (strings include their quotes). -ENOENT when absent,
+ * -EINVAL when the report is not canonical.
+ */
+int att_report_top_value(const uint8_t *buf, size_t len, const char *key,
+			 const uint8_t **val, size_t *vlen);
+
+/* Report member a verifier compares with the measured isolation state. */
+#define ATT_REPORT_ISO_KEY "isolation_state_sha256"
+
 /* qual = SHA-256(nonce || report) */
 void att_qualifying_data(const uint8_t *nonce, size_t nonce_len,
 			 const uint8_t *report, size_t report_len,

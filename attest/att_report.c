@@ -20,6 +20,9 @@ struct jp {
 	size_t len;
 	size_t off;
 	struct att_err *err;
+	const char *want; /* top-level key to locate, or NULL */
+	size_t vstart, vend;
+	bool found;
 };
 
 static int jfail(struct jp *j, const char *what)
@@ -216,6 +219,12 @@ static int jobject(struct jp *j, int depth)
 		j->off++;
 		if (jvalue(j, depth + 1))
 			return -EINVAL;
+		if (depth == 0 && j->want && strlen(j->want) == klen &&
+		    !memcmp(j->p + kstart, j->want, klen)) {
+			j->found = true;
+			j->vstart = kend + 2; /* past '":' */
+			j->vend = j->off;
+		}
 		if (peek(j) == '}') {
 			j->off++;
 			return 0;
@@ -270,21 +279,46 @@ static int jvalue(struct jp *j, int depth)
 	}
 }
 
+static int check(struct jp *j);
+
 int att_report_check(const uint8_t *buf, size_t len, struct att_err *err)
 {
-	struct jp j = { buf, len, 0, err };
+	struct jp j = { buf, len, 0, err, NULL, 0, 0, false };
+
+	return check(&j);
+}
+
+int att_report_top_value(const uint8_t *buf, size_t len, const char *key,
+			 const uint8_t **val, size_t *vlen)
+{
+	struct jp j = { buf, len, 0, NULL, key, 0, 0, false };
+	int rc = check(&j);
+
+	if (rc)
+		return rc;
+	if (!j.found)
+		return -ENOENT;
+	*val = buf + j.vstart;
+	*vlen = j.vend - j.vstart;
+	return 0;
+}
+
+static int check(struct jp *j)
+{
+	const uint8_t *buf = j->p;
+	size_t len = j->len;
 
 	if (!buf || len == 0)
-		return jfail(&j, "empty report");
+		return jfail(j, "empty report");
 	if (len > REPORT_MAX_SIZE)
-		return jfail(&j, "report larger than 1 MiB");
-	if (peek(&j) != '{')
-		return jfail(&j, "report must be a JSON object");
-	if (jvalue(&j, 0))
+		return jfail(j, "report larger than 1 MiB");
+	if (peek(j) != '{')
+		return jfail(j, "report must be a JSON object");
+	if (jvalue(j, 0))
 		return -EINVAL;
-	if (j.off != len)
-		return jfail(&j, "bytes after the report object (no trailing "
-				 "whitespace or newline)");
+	if (j->off != len)
+		return jfail(j, "bytes after the report object (no trailing "
+				"whitespace or newline)");
 	return 0;
 }
 

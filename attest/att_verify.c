@@ -60,6 +60,7 @@ static const char *const check_names[] = {
 	"hypervisor-digest",
 	"policy-digest",
 	"isolation-digest",
+	"report-isolation",
 };
 
 /* Report every check not yet listed as not evaluated (it cannot pass). */
@@ -294,6 +295,44 @@ static void check_reference(struct att_verdict *v,
 	}
 }
 
+/*
+ * A report that states the isolation digest must state the measured one:
+ * this binds what the report says about enforcement to what the TPM saw.
+ */
+static void check_report_isolation(struct att_verdict *v,
+				   const struct att_evidence *ev,
+				   const struct measured *m)
+{
+	const uint8_t *val;
+	uint8_t claimed[32];
+	size_t vlen, bl = 0;
+	char hx[65];
+
+	if (att_report_top_value(ev->part[ATT_PART_REPORT].p,
+				 ev->part[ATT_PART_REPORT].len,
+				 ATT_REPORT_ISO_KEY, &val, &vlen)) {
+		add(v, "report-isolation", ATT_SKIP,
+		    "report has no canonical \"%s\"", ATT_REPORT_ISO_KEY);
+		return;
+	}
+	if (vlen != 66 || val[0] != '"' || val[65] != '"' ||
+	    sodium_hex2bin(claimed, 32, (const char *)val + 1, 64, NULL, &bl,
+			   NULL) ||
+	    bl != 32) {
+		add(v, "report-isolation", ATT_FAIL,
+		    "\"%s\" is not 64 hex digits", ATT_REPORT_ISO_KEY);
+		return;
+	}
+	hex(m->digest[3], 32, hx, sizeof(hx));
+	if (!(m->seen & 8) || sodium_memcmp(claimed, m->digest[3], 32))
+		add(v, "report-isolation", ATT_FAIL,
+		    "report claims isolation state %.64s, measured %s",
+		    (const char *)val + 1, hx);
+	else
+		add(v, "report-isolation", ATT_PASS,
+		    "report's isolation state = measured %s", hx);
+}
+
 /* With a TPM2B_PUBLIC on both sides the whole public area must match (its
  * name covers attributes and policy), not only the key. */
 static bool same_name(const struct att_key *a, const struct att_key *b)
@@ -482,6 +521,7 @@ void att_verify(const struct att_verify_in *in, struct att_verdict *v)
 			 ev.part[ATT_PART_THINHV_LOG].offset, &pv, &m);
 	check_fw_log(v, &ev, &pv, in->require_fw_log);
 	check_reference(v, in->ref, &pv, &m);
+	check_report_isolation(v, &ev, &m);
 
 	/* Fail closed: the verdict is true only if nothing failed and the
 	 * core checks are all present and passed. */

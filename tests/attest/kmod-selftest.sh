@@ -69,7 +69,9 @@ for f in $( (ldd "$cli"; ldd /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0)
 	[[ -e $f ]] && cp -L --parents "$f" "$work/root/"
 done
 echo "$nonce" >"$work/root/nonce"
-printf '{"devices":[],"selftest":true,"version":1}' >"$work/root/report.json"
+iso=$(printf '%s' "att-selftest isolation state" | sha256sum | cut -d' ' -f1)
+printf '{"devices":[],"isolation_state_sha256":"%s","selftest":true,"version":1}' \
+	"$iso" >"$work/root/report.json"
 cat >"$work/root/init" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
@@ -193,6 +195,7 @@ sed -n '/^@@AK-BEGIN/,/^@@AK-END/p' "$s" | sed '1d;$d' | base64 -d >"$work/ak.pu
 rc=0
 "$cli" verify "$work/ev.bin" --ak "$work/ak.pub" --nonce "$nonce" \
 	--reference "$work/ref.txt" --require-firmware-log >"$work/verdict" 2>&1 || rc=$?
+[[ -n ${ATT_DEBUG:-} ]] && cat "$work/verdict" >&2
 if ((rc == 0)) && grep -q '^verdict: PASS$' "$work/verdict"; then
 	ok host-verify "$(grep -c '^check .* PASS' "$work/verdict") checks PASS incl. real firmware log"
 else

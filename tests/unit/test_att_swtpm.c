@@ -320,10 +320,7 @@ static int init_failed(void)
 
 static int suite_init(void)
 {
-	static const char report[] =
-	    "{\"devices\":[{\"bdf\":\"0000:00:02.0\",\"domain\":1}],"
-	    "\"enforcing\":true,\"version\":1}";
-	char out[2048];
+	char out[2048], report[256], h[65];
 
 	if (sodium_init() < 0)
 		return -1;
@@ -344,8 +341,16 @@ static int suite_init(void)
 			log);
 		return init_failed();
 	}
-	if (simulate_firmware() || simulate_launch() ||
-	    write_file("report.json", report, strlen(report)) ||
+	if (simulate_firmware() || simulate_launch())
+		return init_failed();
+	/* the report states the isolation digest the "kernel" measured */
+	hexs(meas[2], 32, h);
+	snprintf(report, sizeof(report),
+		 "{\"devices\":[{\"bdf\":\"0000:00:02.0\",\"domain\":1}],"
+		 "\"enforcing\":true,\"" ATT_REPORT_ISO_KEY "\":\"%s\","
+		 "\"version\":1}",
+		 h);
+	if (write_file("report.json", report, strlen(report)) ||
 	    write_reference("ref.txt", meas[1]))
 		return init_failed();
 	if (run(out, sizeof(out),
@@ -434,9 +439,12 @@ static void test_verify_passes(void)
 		dir, cli, nonce, cli),
 	    0);
 	CU_ASSERT(strstr(out, "{\"enforcing\":true,\"version\":1}") != NULL);
+	/* it states no isolation digest: that check is skipped (exit 1) */
 	CU_ASSERT_EQUAL(
 	    verify(out, sizeof(out), "ev-pretty.bin", "--reference ref.txt"),
-	    0);
+	    1);
+	CU_ASSERT(check_is(out, "report-isolation", "SKIP"));
+	CU_ASSERT(strstr(out, "\nverdict: PASS\n") != NULL);
 }
 
 static void test_stock_checkquote(void)
@@ -699,6 +707,27 @@ static void test_adversarial(void)
 	CU_ASSERT_EQUAL_FATAL(rebuild("ev-fw.bin", ATT_PART_FW_LOG, p, n), 0);
 	expect_fail("ev-fw.bin", NULL, "firmware-log");
 	free(p);
+
+	/* a report, quoted honestly, that lies about the isolation state */
+	{
+		char lie[256];
+
+		snprintf(lie, sizeof(lie),
+			 "{\"enforcing\":true,\"" ATT_REPORT_ISO_KEY
+			 "\":\"%064d\",\"version\":1}",
+			 7);
+		CU_ASSERT_EQUAL_FATAL(write_file("lie.json", lie, strlen(lie)),
+				      0);
+		CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+					  "cd %s && %s attest --nonce %s -o "
+					  "ev-lie.bin --report lie.json "
+					  "--thinhv-log thinhv.log "
+					  "--firmware-log firmware.log",
+					  dir, cli, nonce),
+				      0);
+		expect_fail("ev-lie.bin", "--reference ref.txt",
+			    "report-isolation");
+	}
 
 	/* wrong AK: a fresh P-256 key that never saw the TPM */
 	CU_ASSERT_EQUAL_FATAL(write_other_key("other.pem"), 0);
