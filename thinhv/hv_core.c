@@ -196,10 +196,14 @@ static int build_tables(struct hv_launch *l)
 	bool gb = boot_cpu_has(X86_FEATURE_GBPAGES);
 	bool nx = boot_cpu_has(X86_FEATURE_NX);
 	struct hv_pt_mem mem = { l, pt_alloc, pt_virt };
+	unsigned int npt_levels = l->levels;
 	int rc;
 
 	rdmsrl(MSR_IA32_CR_PAT, pat);
-	rc = hv_pt_format_x86(&l->npt_fmt, pat, true, nx, gb ? 3 : 2);
+	if (l->ops->npt_format)
+		rc = l->ops->npt_format(&l->npt_fmt, &npt_levels);
+	else
+		rc = hv_pt_format_x86(&l->npt_fmt, pat, true, nx, gb ? 3 : 2);
 	if (!rc)
 		rc = hv_pt_format_x86(&l->host_fmt, pat, false, nx, 1);
 	if (rc) {
@@ -207,7 +211,7 @@ static int build_tables(struct hv_launch *l)
 		       pat);
 		return -EINVAL;
 	}
-	rc = hv_pt_init(&l->npt, &l->npt_fmt, &mem, l->levels);
+	rc = hv_pt_init(&l->npt, &l->npt_fmt, &mem, npt_levels);
 	if (!rc)
 		rc = hv_pt_init(&l->hostpt, &l->host_fmt, &mem, l->levels);
 	return rc;

@@ -42,9 +42,16 @@ struct hv_cpu_ops {
 	int (*devirt)(void *area);
 	/* Guest side: issue a hypercall (see hv_abi.h). Returns RAX. */
 	s64 (*hypercall)(u32 fn, u64 *rbx, u64 *rcx, u64 *rdx);
+	/*
+	 * Optional: entry format and depth of the nested page table (VMX:
+	 * EPT, 4 levels whatever the OS's paging depth). NULL: the host's
+	 * long-mode format at the OS's depth, as AMD NPT walks it.
+	 */
+	int (*npt_format)(struct hv_pt_format *fmt, unsigned int *levels);
 };
 
 extern const struct hv_cpu_ops svm_cpu_ops;
+extern const struct hv_cpu_ops vmx_cpu_ops;
 
 /* Module parameter allow_nested: launch even under another hypervisor. */
 extern bool hv_allow_nested;
