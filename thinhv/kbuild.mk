@@ -27,3 +27,15 @@ OBJECT_FILES_NON_STANDARD_svm_host.o := y
 OBJECT_FILES_NON_STANDARD_hv_exit.o := y
 OBJECT_FILES_NON_STANDARD_hv_ranges.o := y
 asflags-y += -I$(src)/include -I$(src)
+
+# VMX backend (owner: VMX backend). vmx_host.c and vmx_caps.c (XSETBV
+# check) run in VMX root mode: the host-mode flags above apply to them.
+thinhv-y += thinhv/vmx.o thinhv/vmx_host.o thinhv/vmx_asm.o \
+	thinhv/vmx_caps.o
+CFLAGS_thinhv/vmx_host.o += $(HV_HOST_CFLAGS)
+CFLAGS_thinhv/vmx_caps.o += $(HV_HOST_CFLAGS)
+CFLAGS_REMOVE_thinhv/vmx_host.o += $(HV_HOST_CFLAGS_REMOVE)
+CFLAGS_REMOVE_thinhv/vmx_caps.o += $(HV_HOST_CFLAGS_REMOVE)
+OBJECT_FILES_NON_STANDARD_vmx_asm.o := y
+OBJECT_FILES_NON_STANDARD_vmx_host.o := y
+OBJECT_FILES_NON_STANDARD_vmx_caps.o := y

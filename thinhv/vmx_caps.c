@@ -243,7 +243,7 @@ int vmx_caps_plan(const struct vmx_cap_msrs *m, struct vmx_plan *p,
 	p->vmcs_size = (uint32_t)size;
 
 	/* SDM A.2: with bit 55 the TRUE_* MSRs are authoritative. */
-	p->true_ctls = (m->basic & VMX_BASIC_TRUE_CTLS) != 0;
+	p->true_ctls = (m->basic & VMX_BASIC_TRUE_CTLS_MSRS) != 0;
 	pin = p->true_ctls ? m->true_pin : m->pin;
 	proc = p->true_ctls ? m->true_proc : m->proc;
 	exit = p->true_ctls ? m->true_exit : m->exit;
@@ -383,6 +383,6 @@ bool vmx_msr_bitmap_test(const uint8_t *bitmap, uint32_t msr, bool write)
 
 uint64_t vmx_eptp(uint64_t root_pa, unsigned int levels)
 {
-	return (root_pa & 0x000ffffffffff000ull) | VMX_EPTP_MT_WB |
+	return (root_pa & 0x000ffffffffff000ull) | VMX_EPTP_WB |
 	       ((uint64_t)(levels - 1) << VMX_EPTP_WALK_SHIFT);
 }

@@ -41,7 +41,7 @@
 #define VMX_BASIC_MEMTYPE_SHIFT 50 /* bits 53:50: VMCS memory type */
 #define VMX_BASIC_MEMTYPE_MASK 0xfull
 #define VMX_BASIC_INOUT_INFO (1ull << 54)
-#define VMX_BASIC_TRUE_CTLS (1ull << 55) /* TRUE_* MSRs exist */
+#define VMX_BASIC_TRUE_CTLS_MSRS (1ull << 55) /* TRUE_* MSRs exist */
 #define VMX_BASIC_NO_ERRCODE_CHECK (1ull << 56)
 #define VMX_MSR_PINBASED_CTLS 0x00000481u
 #define VMX_MSR_PROCBASED_CTLS 0x00000482u
@@ -98,7 +98,7 @@
 #define VMX_INVVPID_ALL 2u
 
 /* EPT pointer (25.6.11) */
-#define VMX_EPTP_MT_WB 6ull   /* bits 2:0: memory type of the walk */
+#define VMX_EPTP_WB 6ull      /* bits 2:0: memory type of the walk */
 #define VMX_EPTP_WALK_SHIFT 3 /* bits 5:3: page-walk length - 1 */
 #define VMX_EPTP_AD (1ull << 6)
 
@@ -324,9 +324,9 @@
 #define VMCS_HOST_RIP 0x6c16u
 
 /* ---- Segment access rights in the VMCS (25.4.1, table 25-2) ---------- */
-#define VMX_AR_TYPE_MASK 0xfu
+#define VMX_AR_TYPE 0xfu
 #define VMX_AR_S (1u << 4) /* code/data (not system) */
-#define VMX_AR_DPL_SHIFT 5
+#define VMX_AR_DPL_POS 5
 #define VMX_AR_P (1u << 7)
 #define VMX_AR_AVL (1u << 12)
 #define VMX_AR_L (1u << 13)
@@ -335,7 +335,7 @@
 #define VMX_AR_UNUSABLE (1u << 16)
 #define VMX_AR_TYPE_TSS64_BUSY 0xbu
 #define VMX_AR_TYPE_TSS64_AVAIL 0x9u
-#define VMX_AR_TYPE_LDT 0x2u
+#define VMX_AR_TYPE_LDT_SYS 0x2u
 
 /* ---- Guest interruptibility / activity (25.4.2) ---------------------- */
 #define VMX_INTR_STI_BLOCK (1u << 0)

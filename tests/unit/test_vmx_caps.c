@@ -348,7 +348,8 @@ static void test_recorded_plans(void)
 		CU_ASSERT(p.proc & VMX_PROC_SECONDARY);
 		CU_ASSERT(p.proc2 & VMX_PROC2_EPT);
 		CU_ASSERT(vmx_ctl_valid(
-		    m.basic & VMX_BASIC_TRUE_CTLS ? m.true_pin : m.pin, p.pin));
+		    m.basic & VMX_BASIC_TRUE_CTLS_MSRS ? m.true_pin : m.pin,
+		    p.pin));
 		CU_ASSERT(vmx_ctl_valid(m.proc2, p.proc2));
 		if (r->want[E_LEAF])
 			CU_ASSERT_EQUAL(p.ept_max_leaf, r->e[E_LEAF]);
@@ -456,7 +457,7 @@ static void test_plan_good_and_refusals(void)
 
 	/* Without TRUE controls the plain MSR (forcing CR3 exits) is used. */
 	good_cpu(&m);
-	m.basic &= ~VMX_BASIC_TRUE_CTLS;
+	m.basic &= ~VMX_BASIC_TRUE_CTLS_MSRS;
 	m.pin = m.true_pin;
 	m.proc = 0xfff9fffe0401e172ull;
 	m.exit = m.true_exit;
