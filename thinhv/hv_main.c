@@ -40,6 +40,8 @@ const struct hv_cpu_ops *hv_select_backend(void)
 	if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
 	    boot_cpu_data.x86_vendor == X86_VENDOR_HYGON)
 		return &svm_cpu_ops;
+	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL)
+		return &vmx_cpu_ops;
 	return NULL;
 }
 
