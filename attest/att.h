@@ -110,6 +110,10 @@ int att_tpm_ak_public(struct att_tpm *t, uint8_t **pub, size_t *pub_len);
 /* The EK from the TCG EK Credential Profile default RSA-2048 template. */
 int att_tpm_ek_public(struct att_tpm *t, uint8_t **pub, size_t *pub_len);
 
+/* The DER EK certificate the manufacturer stored for that EK (NV index
+ * 0x01c00002); -ENOENT when the TPM has none. */
+int att_tpm_ek_cert(struct att_tpm *t, uint8_t **cert, size_t *cert_len);
+
 /*
  * Quote the SHA-256 bank of the PCRs in mask with qualifying data qual;
  * reads the PCR values and retries if they changed around the quote.
@@ -153,6 +157,9 @@ int att_key_check_ak_attributes(const struct att_key *k, char *why,
 				size_t whylen);
 int att_key_write_pem(const struct att_key *k, const char *path);
 const char *att_key_describe(const struct att_key *k);
+/* The key as an OpenSSL EVP_PKEY (borrowed; owned by k), for callers
+ * that check certificates. */
+struct evp_pkey_st *att_key_pkey(const struct att_key *k);
 
 /* Verify a marshalled TPMT_SIGNATURE over msg. 0: valid. */
 int att_sig_verify(const struct att_key *k, const uint8_t *sig, size_t sig_len,

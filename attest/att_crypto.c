@@ -196,6 +196,11 @@ bool att_key_equal(const struct att_key *a, const struct att_key *b)
 	return a && b && EVP_PKEY_eq(a->pkey, b->pkey) == 1;
 }
 
+EVP_PKEY *att_key_pkey(const struct att_key *k)
+{
+	return k->pkey;
+}
+
 const char *att_key_describe(const struct att_key *k)
 {
 	return k->desc;

@@ -208,6 +208,70 @@ int att_tpm_ek_public(struct att_tpm *t, uint8_t **pub, size_t *pub_len)
 	return primary_public(t, ek_template, pub, pub_len);
 }
 
+/* TCG EK Credential Profile 2.0, 2.2.1.4: NV index of the RSA-2048 EK
+ * certificate (template L-1, the EK att_tpm_ek_public() derives). */
+#define EK_CERT_NV_RSA 0x01c00002u
+#define NV_CHUNK 512u
+
+int att_tpm_ek_cert(struct att_tpm *t, uint8_t **cert, size_t *cert_len)
+{
+	TPM2B_NV_PUBLIC *pub = NULL;
+	TPM2B_NAME *name = NULL;
+	ESYS_TR nv = ESYS_TR_NONE;
+	uint8_t *buf = NULL;
+	uint16_t size, off = 0;
+	int rc;
+
+	*cert = NULL;
+	rc = ESYS(Esys_TR_FromTPMPublic, t->esys, EK_CERT_NV_RSA, ESYS_TR_NONE,
+		  ESYS_TR_NONE, ESYS_TR_NONE, &nv);
+	if (rc)
+		return -ENOENT; /* no EK certificate provisioned */
+	rc = ESYS(Esys_NV_ReadPublic, t->esys, nv, ESYS_TR_NONE, ESYS_TR_NONE,
+		  ESYS_TR_NONE, &pub, &name);
+	if (rc)
+		goto out;
+	size = pub->nvPublic.dataSize;
+	if (size == 0) {
+		rc = -ENOENT;
+		goto out;
+	}
+	buf = malloc(size);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* The index is AUTHREAD with an empty auth (EK profile 2.2.1.5). */
+	while (off < size) {
+		TPM2B_MAX_NV_BUFFER *data = NULL;
+		uint16_t n = (uint16_t)(size - off > (int)NV_CHUNK
+					    ? NV_CHUNK
+					    : (unsigned int)(size - off));
+
+		rc = ESYS(Esys_NV_Read, t->esys, nv, nv, ESYS_TR_PASSWORD,
+			  ESYS_TR_NONE, ESYS_TR_NONE, n, off, &data);
+		if (!rc && data->size != n)
+			rc = -EIO;
+		if (!rc)
+			memcpy(buf + off, data->buffer, n);
+		Esys_Free(data);
+		if (rc)
+			goto out;
+		off += n;
+	}
+	*cert = buf;
+	*cert_len = size;
+	buf = NULL;
+out:
+	free(buf);
+	Esys_Free(pub);
+	Esys_Free(name);
+	/* an NV index is not a transient object: release the ESYS_TR only */
+	if (nv != ESYS_TR_NONE)
+		ESYS(Esys_TR_Close, t->esys, &nv);
+	return rc;
+}
+
 static void selection_sha256(uint32_t mask, TPML_PCR_SELECTION *sel)
 {
 	memset(sel, 0, sizeof(*sel));

@@ -21,6 +21,7 @@ static void ak_usage(FILE *f)
 	fprintf(f,
 		"usage: thinhv ak create [--tcti T] [-o AK.pub] [--pem AK.pem] "
 		"[--ek EK.pub] [--ek-pem EK.pem]\n"
+		"                        [--ek-cert EK.der]\n"
 		"       thinhv ak name AK.pub\n"
 		"       thinhv ak make-credential --ek EK.pub --ak AK.pub "
 		"--secret HEX -o CRED [--tcti T]\n"
@@ -67,10 +68,13 @@ static int ak_create(int argc, char **argv)
 		{ "pem", required_argument, NULL, 'p' },
 		{ "ek", required_argument, NULL, 'e' },
 		{ "ek-pem", required_argument, NULL, 'E' },
+		{ "ek-cert", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *tcti = NULL, *out = NULL, *pem = NULL, *ek = NULL,
-		   *ekpem = NULL;
+		   *ekpem = NULL, *ekcert = NULL;
+	uint8_t *cert = NULL;
+	size_t cert_len = 0;
 	struct att_tpm *t = NULL;
 	uint8_t *ak_pub = NULL, *ek_pub = NULL;
 	size_t ak_len = 0, ek_len = 0;
@@ -92,6 +96,9 @@ static int ak_create(int argc, char **argv)
 			break;
 		case 'E':
 			ekpem = optarg;
+			break;
+		case 'C':
+			ekcert = optarg;
 			break;
 		default:
 			ak_usage(stderr);
@@ -131,6 +138,21 @@ static int ak_create(int argc, char **argv)
 		cli_err("ak create: %s: cannot write PEM", ekpem);
 		goto out;
 	}
+	if (ekcert) {
+		rc = att_tpm_ek_cert(t, &cert, &cert_len);
+		if (rc == -ENOENT) {
+			cli_err(
+			    "ak create: the TPM holds no RSA EK certificate "
+			    "(NV 0x01c00002)");
+			goto out;
+		}
+		if (rc || (rc = att_write_file(ekcert, cert, cert_len))) {
+			cli_err("ak create: %s: cannot export the EK "
+				"certificate",
+				ekcert);
+			goto out;
+		}
+	}
 	print_name("ak-name", ak_pub, ak_len);
 	if (ek_pub)
 		print_name("ek-name", ek_pub, ek_len);
@@ -138,6 +160,7 @@ static int ak_create(int argc, char **argv)
 out:
 	free(ak_pub);
 	free(ek_pub);
+	free(cert);
 	att_tpm_close(t);
 	return ret;
 }

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sodium.h>
 
 #include "unit.h"
@@ -117,6 +118,13 @@ static int start_swtpm(void)
 			port = p;
 	}
 	if (!port)
+		return -1;
+	/* Manufacture the TPM like a vendor would: EK certificate from
+	 * swtpm's local CA, all four PCR banks active. */
+	if (run(NULL, 0,
+		"swtpm_setup --tpm2 --tpmstate %s --create-ek-cert "
+		"--pcr-banks sha1,sha256,sha384,sha512 --overwrite",
+		dir))
 		return -1;
 	snprintf(state, sizeof(state), "dir=%s", dir);
 	snprintf(srv, sizeof(srv), "type=tcp,port=%d,bindaddr=127.0.0.1", port);
@@ -557,6 +565,56 @@ static void test_credential(void)
 			4);
 }
 
+/* The EK the credential exchange uses is the one the vendor certified. */
+static void test_ek_cert(void)
+{
+	char out[2048], path[256], why[256];
+	struct att_key *ek = NULL;
+	const uint8_t *p;
+	uint8_t *der = NULL;
+	size_t len = 0;
+	X509 *cert = NULL, *issuer = NULL;
+	FILE *f;
+
+	CU_ASSERT_FATAL(ready);
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s ak create --ek-cert ek.der", dir,
+				  cli),
+			      0);
+	snprintf(path, sizeof(path), "%s/ek.der", dir);
+	CU_ASSERT_EQUAL_FATAL(att_read_file(path, 1 << 16, &der, &len), 0);
+	p = der;
+	cert = d2i_X509(NULL, &p, (long)len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cert);
+	snprintf(path, sizeof(path), "%s/ek.pem", dir);
+	CU_ASSERT_EQUAL_FATAL(att_key_load(path, &ek, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(EVP_PKEY_eq(X509_get0_pubkey(cert), att_key_pkey(ek)),
+			1);
+	/* signed by swtpm-localca's issuer (root's default state dir) */
+	f = fopen("/var/lib/swtpm-localca/issuercert.pem", "r");
+	if (f) {
+		issuer = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+		CU_ASSERT_PTR_NOT_NULL(issuer);
+		if (issuer)
+			CU_ASSERT_EQUAL(
+			    X509_verify(cert, X509_get0_pubkey(issuer)), 1);
+	} else {
+		fprintf(stderr, "\n  (no root swtpm-localca state: issuer "
+				"signature not checked)\n");
+	}
+	X509_free(issuer);
+	X509_free(cert);
+	free(der);
+	att_key_free(ek);
+	/* no reachable TPM: an error, nothing written */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "%s ak create --ek-cert /dev/null "
+			    "--tcti swtpm:host=127.0.0.1,port=1",
+			    cli),
+			4);
+}
+
 /* Replace part type of ev.bin with data and write it as name. */
 static int rebuild(const char *name, unsigned int type, const uint8_t *data,
 		   size_t len)
@@ -942,6 +1000,6 @@ static void test_extend_after_quote(void)
 
 UNIT_SUITE(att_swtpm, suite_init, suite_cleanup, UNIT_TEST(test_verify_passes),
 	   UNIT_TEST(test_stock_checkquote), UNIT_TEST(test_stock_eventlog),
-	   UNIT_TEST(test_credential), UNIT_TEST(test_adversarial),
-	   UNIT_TEST(test_signed_verdict), UNIT_TEST(test_every_byte),
-	   UNIT_TEST(test_extend_after_quote))
+	   UNIT_TEST(test_credential), UNIT_TEST(test_ek_cert),
+	   UNIT_TEST(test_adversarial), UNIT_TEST(test_signed_verdict),
+	   UNIT_TEST(test_every_byte), UNIT_TEST(test_extend_after_quote))
