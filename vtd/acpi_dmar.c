@@ -338,3 +338,115 @@ int acpi_dmar_parse(const uint8_t *buf, size_t len,
 	}
 	return st.w.errors ? -EINVAL : 0;
 }
+
+struct secbus_adapter {
+	const struct acpi_pci_ops *pci;
+};
+
+static int adapter_secbus(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+			  uint8_t fn, uint8_t *secbus)
+{
+	const struct acpi_pci_ops *pci = ((struct secbus_adapter *)ctx)->pci;
+	uint8_t sub;
+
+	return pci->bridge_buses(pci->ctx, seg, bus, dev, fn, secbus, &sub);
+}
+
+int acpi_dmar_scopes_match(const struct acpi_dmar_scopes *v, uint16_t segment,
+			   uint16_t seg, uint16_t bdf,
+			   const struct acpi_pci_ops *pci)
+{
+	struct secbus_adapter ad = { .pci = pci };
+	struct acpi_dmar_scope s;
+	uint32_t cur = 0;
+
+	if (segment != seg)
+		return 0;
+	while (acpi_dmar_scope_next(v, &cur, &s)) {
+		uint16_t at;
+		uint8_t sec, sub, bus = (uint8_t)(bdf >> 8);
+		int rc;
+
+		if (s.type != ACPI_DMAR_SCOPE_PCI_ENDPOINT &&
+		    s.type != ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY)
+			continue;
+		if (!pci || !pci->bridge_buses) {
+			/* Single-element paths need no topology. */
+			if (s.path_count != 1)
+				return -EINVAL;
+			rc = acpi_dmar_scope_resolve(&s, segment, NULL, NULL,
+						     &at);
+		} else {
+			rc = acpi_dmar_scope_resolve(&s, segment,
+						     adapter_secbus, &ad, &at);
+		}
+		if (rc)
+			return rc;
+		if (at == bdf)
+			return 1;
+		if (s.type != ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY)
+			continue;
+		if (!pci || !pci->bridge_buses)
+			return -EINVAL;
+		rc = pci->bridge_buses(pci->ctx, segment, (uint8_t)(at >> 8),
+				       (at >> 3) & 0x1f, at & 7, &sec, &sub);
+		if (rc)
+			return rc;
+		if (bus >= sec && bus <= sub)
+			return 1;
+	}
+	return 0;
+}
+
+struct find_unit {
+	uint16_t seg, bdf;
+	const struct acpi_pci_ops *pci;
+	bool found, have_all;
+	struct acpi_dmar_drhd unit, all;
+};
+
+static int find_unit_drhd(void *ctx, const struct acpi_dmar_drhd *d)
+{
+	struct find_unit *f = ctx;
+	int rc;
+
+	if (f->found || d->segment != f->seg)
+		return 0;
+	if (d->flags & ACPI_DMAR_DRHD_INCLUDE_PCI_ALL) {
+		if (!f->have_all) {
+			f->all = *d;
+			f->have_all = true;
+		}
+		return 0;
+	}
+	rc = acpi_dmar_scopes_match(&d->scopes, d->segment, f->seg, f->bdf,
+				    f->pci);
+	if (rc < 0)
+		return rc;
+	if (rc) {
+		f->unit = *d;
+		f->found = true;
+	}
+	return 0;
+}
+
+int acpi_dmar_find_unit(const uint8_t *buf, size_t len, uint16_t seg,
+			uint16_t bdf, const struct acpi_pci_ops *pci,
+			struct acpi_dmar_drhd *out)
+{
+	struct find_unit f = { .seg = seg, .bdf = bdf, .pci = pci };
+	struct acpi_dmar_visitor v = { .ctx = &f, .drhd = find_unit_drhd };
+	int rc = acpi_dmar_parse(buf, len, &v);
+
+	if (rc == -ENODATA)
+		return -EINVAL;
+	if (rc)
+		return rc;
+	if (f.found)
+		*out = f.unit;
+	else if (f.have_all)
+		*out = f.all;
+	else
+		return -ENOENT;
+	return 0;
+}

@@ -324,6 +324,42 @@ int acpi_dmar_scope_resolve(const struct acpi_dmar_scope *s, uint16_t segment,
 						      uint8_t *secbus),
 			    void *ctx, uint16_t *bdf);
 
+/*
+ * PCI topology the caller knows (config space): the secondary and
+ * subordinate bus numbers of the bridge at seg:bus:dev.fn (config offsets
+ * 0x19 and 0x1a). Returns 0 or a negative errno (e.g. -ENODEV when there
+ * is no bridge there).
+ */
+struct acpi_pci_ops {
+	void *ctx;
+	int (*bridge_buses)(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+			    uint8_t fn, uint8_t *secondary,
+			    uint8_t *subordinate);
+};
+
+/*
+ * Does a scope view name PCI function seg:bdf? An endpoint scope matches
+ * its resolved function; a sub-hierarchy scope matches the bridge and every
+ * bus behind it (secondary..subordinate). IOAPIC, HPET and ACPI namespace
+ * scopes name no PCI requester and never match. 'segment' is the record's
+ * segment. Returns 1 (match), 0 (no match) or the callback's negative
+ * errno (fail closed: the caller must not guess).
+ */
+int acpi_dmar_scopes_match(const struct acpi_dmar_scopes *v, uint16_t segment,
+			   uint16_t seg, uint16_t bdf,
+			   const struct acpi_pci_ops *pci);
+
+/*
+ * The remapping unit that translates DMA from seg:bdf: the first DRHD of
+ * that segment whose scopes match, else the segment's INCLUDE_PCI_ALL unit.
+ * Returns 0 and *out; -ENOENT if no unit covers it (DMA from it is not
+ * remapped at all: report it); -EINVAL if the table has errors (a partial
+ * table cannot say which unit covers a device); or a callback error.
+ */
+int acpi_dmar_find_unit(const uint8_t *buf, size_t len, uint16_t seg,
+			uint16_t bdf, const struct acpi_pci_ops *pci,
+			struct acpi_dmar_drhd *out);
+
 /* ---- IVRS (AMD IOMMU spec section 5.2) ------------------------------ */
 
 #define ACPI_IVRS_HEADER_LEN 48u

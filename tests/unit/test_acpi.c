@@ -455,6 +455,95 @@ static void test_scope_resolve(void)
 	    acpi_dmar_scope_resolve(&s, 0, fake_secbus, &calls, &bdf), -EINVAL);
 }
 
+/*
+ * Topology behind dmar_all_types.dat's first unit: 00:1c.0 bridges to
+ * buses 3-5, and 03:00.0 (the scope's second path element) to buses 4-5.
+ */
+static int fake_bridges(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+			uint8_t fn, uint8_t *sec, uint8_t *sub)
+{
+	if (ctx)
+		return -EIO; /* a failing config read */
+	if (seg == 0 && bus == 0 && dev == 0x1c && fn == 0) {
+		*sec = 3;
+		*sub = 5;
+		return 0;
+	}
+	if (seg == 0 && bus == 3 && dev == 0 && fn == 0) {
+		*sec = 4;
+		*sub = 5;
+		return 0;
+	}
+	return -ENODEV;
+}
+
+static void test_dmar_find_unit(void)
+{
+	static const struct {
+		uint16_t bdf;
+		uint64_t base; /* expected unit */
+	} cases[] = {
+		{ 0x0010, 0xfed90000 }, /* 00:02.0 endpoint scope */
+		{ 0x0300, 0xfed90000 }, /* 03:00.0 the sub-hierarchy bridge */
+		{ 0x0400, 0xfed90000 }, /* 04:00.0 behind it */
+		{ 0x05ff, 0xfed90000 }, /* 05:1f.7 behind it */
+		{ 0x0308, 0xfed91000 }, /* 03:01.0 beside it: INCLUDE_PCI_ALL */
+		{ 0x00a9, 0xfed91000 }, /* 00:15.1 namespace scope, not PCI */
+		{ 0x00f8, 0xfed91000 }, /* 00:1f.0 */
+	};
+	struct acpi_pci_ops pci = { .bridge_buses = fake_bridges };
+	struct acpi_pci_ops failing = { .ctx = &pci,
+					.bridge_buses = fake_bridges };
+	struct seen *s = calloc(1, sizeof(*s));
+	struct acpi_dmar_drhd u;
+	size_t len;
+	uint8_t *buf = load("tests/data/acpi/dmar_all_types.dat", &len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	for (size_t i = 0; i < HV_ARRAY_SIZE(cases); i++) {
+		memset(&u, 0, sizeof(u));
+		CU_ASSERT_EQUAL(
+		    acpi_dmar_find_unit(buf, len, 0, cases[i].bdf, &pci, &u),
+		    0);
+		if (u.base != cases[i].base)
+			fprintf(stderr, "\nbdf 0x%04x: unit 0x%llx\n",
+				cases[i].bdf, (unsigned long long)u.base);
+		CU_ASSERT_EQUAL(u.base, cases[i].base);
+	}
+	/* No unit in segment 1; an unresolvable path or a failing config
+	 * read is an error, never a guessed unit. */
+	CU_ASSERT_EQUAL(acpi_dmar_find_unit(buf, len, 1, 0x10, &pci, &u),
+			-ENOENT);
+	CU_ASSERT_EQUAL(acpi_dmar_find_unit(buf, len, 0, 0x400, NULL, &u),
+			-EINVAL);
+	CU_ASSERT_EQUAL(acpi_dmar_find_unit(buf, len, 0, 0x400, &failing, &u),
+			-EIO);
+
+	/* RMRR: the reserved range applies to 00:14.0 only. */
+	CU_ASSERT_EQUAL(parse(buf, len, s), 0);
+	CU_ASSERT_EQUAL(acpi_dmar_scopes_match(&s->rmrr[0].scopes,
+					       s->rmrr[0].segment, 0, 0x00a0,
+					       &pci),
+			1);
+	CU_ASSERT_EQUAL(acpi_dmar_scopes_match(&s->rmrr[0].scopes,
+					       s->rmrr[0].segment, 0, 0x00a1,
+					       &pci),
+			0);
+	CU_ASSERT_EQUAL(acpi_dmar_scopes_match(&s->rmrr[0].scopes,
+					       s->rmrr[0].segment, 1, 0x00a0,
+					       &pci),
+			0);
+	free(buf);
+
+	/* A table with errors cannot answer. */
+	buf = load("tests/data/acpi/dmar_huge_scope.dat", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_EQUAL(acpi_dmar_find_unit(buf, len, 0, 0x10, &pci, &u),
+			-EINVAL);
+	free(buf);
+	free(s);
+}
+
 /* ------------------------------------------------------------- IVRS */
 
 static void test_ivrs_all_types(void)
@@ -764,6 +853,7 @@ UNIT_SUITE(acpi, NULL, NULL, UNIT_TEST(test_dmar_all_types),
 	   UNIT_TEST(test_malformed_api),
 	   UNIT_TEST(test_dmar_continue_and_stop),
 	   UNIT_TEST(test_visitor_abort), UNIT_TEST(test_signature),
-	   UNIT_TEST(test_scope_resolve), UNIT_TEST(test_ivrs_all_types),
+	   UNIT_TEST(test_scope_resolve), UNIT_TEST(test_dmar_find_unit),
+	   UNIT_TEST(test_ivrs_all_types),
 	   UNIT_TEST(test_ivrs_range_errors_devsets),
 	   UNIT_TEST(test_mutations_handmade), UNIT_TEST(test_corpus))
