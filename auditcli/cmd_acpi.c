@@ -404,6 +404,11 @@ static int on_drhd(void *ctx, const struct acpi_dmar_drhd *r)
 			r->flags & ACPI_DMAR_DRHD_INCLUDE_PCI_ALL
 			    ? "  INCLUDE_PCI_ALL"
 			    : "");
+		if (r->flags & ACPI_DMAR_DRHD_INCLUDE_PCI_ALL)
+			fprintf(o->f,
+				"    covers every PCI device of segment %u "
+				"not named by another unit\n",
+				r->segment);
 	}
 	scopes(o, &r->scopes);
 	rec_end(o);
