@@ -431,3 +431,59 @@ bool acpi_ivhd_preferred(const uint8_t *buf, size_t len,
 	acpi_ivrs_parse(buf, len, &v);
 	return p.best == h->type;
 }
+
+struct find_iommu {
+	const uint8_t *buf;
+	size_t len;
+	uint16_t seg, devid;
+	uint8_t max_type;
+	bool found;
+	struct acpi_ivhd *h;
+	struct acpi_ivhd_devset *set;
+};
+
+static int find_iommu_ivhd(void *ctx, const struct acpi_ivhd *h)
+{
+	struct find_iommu *f = ctx;
+	struct acpi_ivhd_devset d;
+	uint32_t cur = 0;
+	bool hit = false;
+
+	if (f->found || h->segment != f->seg ||
+	    !acpi_ivhd_preferred(f->buf, f->len, h, f->max_type))
+		return 0;
+	while (acpi_ivhd_devset_next(&h->entries, &cur, &d)) {
+		if (d.first <= f->devid && f->devid <= d.last) {
+			*f->set = d; /* keep the last one: later overrides */
+			hit = true;
+		}
+	}
+	if (hit) {
+		*f->h = *h;
+		f->found = true;
+	}
+	return 0;
+}
+
+int acpi_ivrs_find_iommu(const uint8_t *buf, size_t len, uint16_t seg,
+			 uint16_t devid, uint8_t max_type, struct acpi_ivhd *h,
+			 struct acpi_ivhd_devset *set)
+{
+	struct find_iommu f = {
+		.buf = buf,
+		.len = len,
+		.seg = seg,
+		.devid = devid,
+		.max_type = max_type,
+		.h = h,
+		.set = set,
+	};
+	struct acpi_ivrs_visitor v = { .ctx = &f, .ivhd = find_iommu_ivhd };
+	int rc = acpi_ivrs_parse(buf, len, &v);
+
+	if (rc == -ENODATA)
+		return -EINVAL;
+	if (rc)
+		return rc;
+	return f.found ? 0 : -ENOENT;
+}

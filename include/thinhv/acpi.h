@@ -560,4 +560,22 @@ struct acpi_ivhd_devset {
 bool acpi_ivhd_devset_next(const struct acpi_ivhd_entries *e, uint32_t *cursor,
 			   struct acpi_ivhd_devset *out);
 
+/*
+ * The IOMMU that translates DMA from seg:devid: among the IVHDs system
+ * software would use (acpi_ivhd_preferred() with max_type), the first whose
+ * resolved device sets include devid. *set receives the last matching set
+ * of that IVHD (entries are applied in order, so a later select overrides
+ * the DTE setting / alias of an earlier range or "all"). Returns 0, -ENOENT
+ * if no IOMMU covers it, or -EINVAL if the table has errors.
+ */
+int acpi_ivrs_find_iommu(const uint8_t *buf, size_t len, uint16_t seg,
+			 uint16_t devid, uint8_t max_type, struct acpi_ivhd *h,
+			 struct acpi_ivhd_devset *set);
+
+/* Does an IVMD block apply to devid (its segment is that of the IVHDs)? */
+static inline bool acpi_ivmd_applies(const struct acpi_ivmd *m, uint16_t devid)
+{
+	return m->first_devid <= devid && devid <= m->last_devid;
+}
+
 #endif /* THINHV_ACPI_H */

@@ -660,6 +660,53 @@ static void test_ivrs_all_types(void)
 	free(s);
 }
 
+static void test_ivrs_find_iommu(void)
+{
+	struct acpi_ivhd h;
+	struct acpi_ivhd_devset d;
+	size_t len;
+	uint8_t *buf = load("tests/data/acpi/ivrs_all_types.dat", &len);
+	struct seen *s = calloc(1, sizeof(*s));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	/* The 40h block answers; a later select overrides "all". */
+	CU_ASSERT_EQUAL(acpi_ivrs_find_iommu(buf, len, 0, 0x0200, 0x40, &h, &d),
+			0);
+	CU_ASSERT_EQUAL(h.type, 0x40);
+	CU_ASSERT_TRUE(d.has_alias);
+	CU_ASSERT_EQUAL(d.alias, 0x0208);
+	CU_ASSERT_EQUAL(acpi_ivrs_find_iommu(buf, len, 0, 0x0150, 0x11, &h, &d),
+			0);
+	CU_ASSERT_EQUAL(h.type, 0x11);
+	CU_ASSERT_EQUAL(d.first, 0x0100);
+	CU_ASSERT_EQUAL(d.last, 0x01ff);
+	CU_ASSERT_EQUAL(acpi_ivrs_find_iommu(buf, len, 0, 0x4242, 0x40, &h, &d),
+			0);
+	CU_ASSERT_EQUAL(d.kind, ACPI_DEVSET_ALL);
+	CU_ASSERT_EQUAL(acpi_ivrs_find_iommu(buf, len, 1, 0x0010, 0x40, &h, &d),
+			-ENOENT);
+	CU_ASSERT_EQUAL(parse(buf, len, s), 0);
+	CU_ASSERT_TRUE(acpi_ivmd_applies(&s->ivmd[2], 0x0100));
+	CU_ASSERT_FALSE(acpi_ivmd_applies(&s->ivmd[2], 0x0200));
+	CU_ASSERT_TRUE(acpi_ivmd_applies(&s->ivmd[0], 0xffff));
+	free(buf);
+
+	/* Without an "all" entry, an unlisted device has no IOMMU. */
+	buf = load("tests/data/acpi/ivrs_range_errors.dat", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_EQUAL(acpi_ivrs_find_iommu(buf, len, 0, 0x0008, 0x40, &h, &d),
+			0);
+	CU_ASSERT_EQUAL(acpi_ivrs_find_iommu(buf, len, 0, 0x0150, 0x40, &h, &d),
+			-ENOENT);
+	free(buf);
+	buf = load("tests/data/acpi/ivrs_entry_overrun.dat", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_EQUAL(acpi_ivrs_find_iommu(buf, len, 0, 0x0010, 0x40, &h, &d),
+			-EINVAL);
+	free(buf);
+	free(s);
+}
+
 /* Broken ranges resolve to nothing rather than to a guessed range. */
 static void test_ivrs_range_errors_devsets(void)
 {
@@ -854,6 +901,6 @@ UNIT_SUITE(acpi, NULL, NULL, UNIT_TEST(test_dmar_all_types),
 	   UNIT_TEST(test_dmar_continue_and_stop),
 	   UNIT_TEST(test_visitor_abort), UNIT_TEST(test_signature),
 	   UNIT_TEST(test_scope_resolve), UNIT_TEST(test_dmar_find_unit),
-	   UNIT_TEST(test_ivrs_all_types),
+	   UNIT_TEST(test_ivrs_all_types), UNIT_TEST(test_ivrs_find_iommu),
 	   UNIT_TEST(test_ivrs_range_errors_devsets),
 	   UNIT_TEST(test_mutations_handmade), UNIT_TEST(test_corpus))
