@@ -61,7 +61,9 @@
  *    a bridge's secondary bus). The INCLUDE_PCI_ALL unit of a segment covers
  *    every device not named by another unit of that segment (it must be the
  *    last DRHD of its segment; ACPI_D_DRHD_ALL_NOT_LAST warns otherwise).
- *    rmrr() gives unity-mapped ranges and the devices (scopes) they apply to.
+ *    acpi_dmar_find_unit() answers "which unit translates seg:bdf" with
+ *    that rule applied. rmrr() gives unity-mapped ranges; whether one
+ *    applies to a device is acpi_dmar_scopes_match(&rmrr->scopes, ...).
  *  - AMD-Vi driver: ivhd() gives each IOMMU (its PCI device id, capability
  *    offset, MMIO base, segment, EFR image); acpi_ivhd_devset_next() turns
  *    the device entries into resolved device-id ranges with their DTE
@@ -69,8 +71,13 @@
  *    One IOMMU is usually described several times (types 10h, 11h, 40h);
  *    use the highest type the driver understands for a given
  *    (segment, iommu_devid) and ignore the others (this is what the spec
- *    asks of system software). ivmd() gives the IVMD memory ranges with the
- *    device ids they apply to.
+ *    asks of system software): acpi_ivhd_preferred() says which.
+ *    acpi_ivrs_find_iommu() answers "which IOMMU translates seg:devid, with
+ *    which DTE setting / alias". ivmd() gives the IVMD memory ranges with
+ *    the device ids they apply to (acpi_ivmd_applies()).
+ *
+ * Not here: walking PCI config space. Helpers that need the topology take
+ * struct acpi_pci_ops (bridge secondary/subordinate bus reads).
  *  - Audit CLI: all of the above plus the table flags and IVinfo.
  */
 #ifndef THINHV_ACPI_H
