@@ -157,7 +157,8 @@ int acpi_walk_begin(struct acpi_walk *w, const uint8_t *buf, size_t len,
 	for (uint32_t i = 0; i < w->end; i++)
 		sum = (uint8_t)(sum + buf[i]);
 	/* A truncated table cannot be verified: it is never "ok". */
-	hdr->checksum_ok = sum == 0 && hdr->length <= buflen;
+	hdr->checksum_ok = sum == 0 && hdr->length <= buflen &&
+			   hdr->length >= ACPI_SDT_HEADER_LEN;
 	/*
 	 * Firmware ships bad checksums and the OS uses such tables anyway, so
 	 * this is a warning; checksum_ok carries the verdict for consumers.

@@ -406,6 +406,14 @@ static void test_signature(void)
 	CU_ASSERT_PTR_NOT_NULL(find_diag(s, ACPI_D_BAD_SIGNATURE, 0));
 	CU_ASSERT_EQUAL(acpi_ivrs_parse(NULL, 0, &iv), -ENODATA);
 	CU_ASSERT_EQUAL(acpi_table_identify(buf, 3), ACPI_TABLE_UNKNOWN);
+
+	/* A declared length of 0: nothing is walked, nothing is "ok". */
+	memset(s, 0, sizeof(*s));
+	hv_put_le32(buf + 4, 0);
+	CU_ASSERT_EQUAL(parse(buf, len, s), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(find_diag(s, ACPI_D_LENGTH_TOO_SMALL, 4));
+	CU_ASSERT_FALSE(s->dmar.hdr.checksum_ok);
+	CU_ASSERT_EQUAL(s->ndrhd, 0);
 	free(buf);
 	free(s);
 }
