@@ -142,6 +142,43 @@ static int protect_module(struct hv_launch *l)
 	return 0;
 }
 
+static u8 canary_byte(unsigned int i)
+{
+	return (u8)(i * 7 + 0x5a);
+}
+
+/*
+ * Lab aid (test_canary=1): one page outside the pool, filled with a known
+ * pattern and protected with no access (THINHV_RANGE_TEST), so scenarios
+ * can attack it and the module can prove on unload it is unchanged.
+ */
+static int add_canary(struct hv_launch *l)
+{
+	unsigned int i;
+	u8 *p;
+
+	l->canary = (void *)__get_free_page(GFP_KERNEL);
+	if (!l->canary)
+		return -ENOMEM;
+	l->canary_pa = virt_to_phys(l->canary);
+	for (i = 0, p = l->canary; i < PAGE_SIZE; i++)
+		p[i] = canary_byte(i);
+	pr_info("thinhv: test canary page at %#llx\n", l->canary_pa);
+	return hv_protect(l, l->canary_pa, PAGE_SIZE, HV_ACC_NONE,
+			  THINHV_RANGE_TEST);
+}
+
+bool hv_canary_intact(const struct hv_launch *l)
+{
+	const u8 *p = l->canary;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE; i++)
+		if (p[i] != canary_byte(i))
+			return false;
+	return true;
+}
+
 /* Highest physical address of RAM or any device range (the iomem tree
  * holds both), at least 4 GiB, 1 GiB aligned. */
 static u64 phys_limit(void)
@@ -334,6 +371,8 @@ void hv_launch_free(struct hv_launch *l)
 		}
 	if (l->pool)
 		free_pages_exact(l->pool, l->pool_size);
+	if (l->canary)
+		free_page((unsigned long)l->canary);
 	kfree(l->cpu_area);
 	kfree(l->cpu_area_pa);
 	kfree(l->launch_ns);
@@ -448,6 +487,8 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock)
 	if (!rc)
 		rc = hv_pt_map(&l->hostpt, (u64)l->pool, l->pool_pa,
 			       l->pool_size, HV_ACC_R | HV_ACC_W, HV_MT_WB);
+	if (!rc && l->want_canary)
+		rc = add_canary(l);
 	if (!rc)
 		rc = hv_hook_iommu_prepare(l);
 	if (!rc)

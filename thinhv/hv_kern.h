@@ -77,6 +77,9 @@ struct hv_launch {
 	bool *cpu_virt; /* [nr_cpu_ids] */
 	u64 idt_pa;	/* host IDT page */
 	void *idt;
+	bool want_canary; /* lab: protect one extra page with a pattern */
+	void *canary;
+	u64 canary_pa;
 	const void *policy; /* policy blob (in kernel memory), may be NULL */
 	size_t policy_len;
 };
@@ -116,6 +119,8 @@ int hv_devirt_all(struct hv_launch *l);
 void hv_launch_free(struct hv_launch *l);
 s64 hv_hypercall(struct hv_launch *l, u32 fn, u64 *rbx, u64 *rcx, u64 *rdx);
 bool hv_cpu_virtualized(void); /* CPUID signature seen on this CPU */
+/* Lab: the canary page still holds its pattern (call when native). */
+bool hv_canary_intact(const struct hv_launch *l);
 const struct hv_cpu_ops *hv_select_backend(void);
 
 /* Snapshot of the protected ranges for /dev/thinhv (kernel-side copy). */

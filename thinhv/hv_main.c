@@ -19,6 +19,11 @@ static bool lock;
 module_param(lock, bool, 0444);
 MODULE_PARM_DESC(lock, "1: refuse unload and devirtualization until reboot");
 
+static bool test_canary;
+module_param(test_canary, bool, 0444);
+MODULE_PARM_DESC(test_canary,
+		 "lab only: protect a pattern page and check it on unload");
+
 bool hv_allow_nested;
 module_param_named(allow_nested, hv_allow_nested, bool, 0444);
 MODULE_PARM_DESC(
@@ -130,6 +135,7 @@ static int __init thinhv_init(void)
 
 	mutex_lock(&hv_lock);
 	WRITE_ONCE(hv_hotplug_refused, true);
+	hv_launch_state.want_canary = test_canary;
 	rc = hv_launch_all(&hv_launch_state, ops, lock);
 	if (rc) {
 		WRITE_ONCE(hv_hotplug_refused, false);
@@ -169,6 +175,10 @@ static void __exit thinhv_exit(void)
 		       rc);
 	} else {
 		hv_launched = false;
+		if (hv_launch_state.canary)
+			pr_info("thinhv: test canary page %s\n",
+				hv_canary_intact(&hv_launch_state) ? "intact"
+								   : "CHANGED");
 		hv_hook_teardown(&hv_launch_state);
 		hv_launch_free(&hv_launch_state);
 		pr_info("thinhv: every CPU is native again; unloaded\n");

@@ -13,17 +13,17 @@
 #include <asm/msr.h>
 
 /* Runs `insn` with RAX = 0; returns the trap number or -1. */
-#define TRY(insn)                                                             \
-	({                                                                    \
-		long trap = -1;                                               \
-		asm volatile("xor %%eax, %%eax\n"                             \
-			     "1: " insn "\n"                                  \
-			     "mov $-1, %%rax\n"                               \
-			     "2:\n" _ASM_EXTABLE_FAULT(1b, 2b)                \
-			     : "=a"(trap)                                     \
-			     :                                                \
-			     : "rcx", "rdx", "memory");                       \
-		trap;                                                         \
+#define TRY(insn)                                              \
+	({                                                     \
+		long trap = -1;                                \
+		asm volatile("xor %%eax, %%eax\n"              \
+			     "1: " insn "\n"                   \
+			     "mov $-1, %%rax\n"                \
+			     "2:\n" _ASM_EXTABLE_FAULT(1b, 2b) \
+			     : "=a"(trap)                      \
+			     :                                 \
+			     : "rcx", "rdx", "memory");        \
+		trap;                                          \
 	})
 
 static int __init hv_insn_init(void)

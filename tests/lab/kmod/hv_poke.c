@@ -42,9 +42,9 @@ static int __init hv_poke_init(void)
 		pagefault_disable();
 		__put_kernel_nofault(dst, &v, u64, refused);
 		goto done;
-refused:
+	refused:
 		rc = -EFAULT;
-done:
+	done:
 		pagefault_enable();
 	} else {
 		rc = copy_from_kernel_nofault(&v, map + offset_in_page(pa), 8);

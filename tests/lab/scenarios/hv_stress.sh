@@ -1,0 +1,43 @@
+# hv_stress: a mixed load (fork/exec, memory, file I/O, timers, CPUID exits)
+# on every CPU for 60 s (hv.stress=SECONDS on the kernel command line
+# changes it) runs virtualized with zero errors, zero fatal exits and a
+# clean kernel log; then unload returns every CPU to native.
+# lab-timeout: 420
+. /lab/scenarios/hv_lib.sh
+dur=60
+for a in $(cat /proc/cmdline); do
+	case "$a" in hv.stress=*) dur=${a#hv.stress=} ;; esac
+done
+hv_load || exit 0
+c=0
+while [ $c -lt "$NCPUS" ]; do
+	for k in fork mem file timer cpuid; do
+		taskset -c $c sh /lab/scenarios/hv_worker.sh $k $k$c "$dur" &
+	done
+	c=$((c + 1))
+done
+wait
+total=0
+c=0
+while [ $c -lt "$NCPUS" ]; do
+	for k in fork mem file timer cpuid; do
+		r=$(cat /tmp/hvw.$k$c 2>/dev/null)
+		n=$(echo "$r" | sed -n 's/.* n=\([0-9]*\).*/\1/p')
+		e=$(echo "$r" | sed -n 's/.*errs=\([0-9]*\).*/\1/p')
+		if [ -n "$n" ] && [ "$n" -gt 0 ] && [ "$e" = 0 ]; then
+			pass "$k-cpu$c" "$r"
+		else
+			fail "$k-cpu$c" "${r:-no result}"
+		fi
+		total=$((total + ${n:-0}))
+	done
+	c=$((c + 1))
+done
+note "iterations=$total seconds=$dur"
+hv_sig_all thinhv still-virtualized
+expect_eq no-fatal-exits "$(hv_counter fatal)" 0
+note "$(thinhv status | grep '^cpu' | tr '\n' '|')"
+hv_clean_log log-clean
+check unload rmmod thinhv
+hv_sig_all none native-again
+hv_notes
