@@ -1,26 +1,26 @@
-# hv_smoke: load thinhv, see the signature on every CPU, unload, signature
-# gone. The quickest end-to-end check of the late launch.
+# hv_smoke: load thinhv, see the signature on every CPU, refuse CPU
+# hotplug and malformed ioctls while loaded, unload, signature gone. The
+# quickest end-to-end check of the late launch.
 # lab-timeout: 240
-sig() { cpuid --vendor 0x40000000 --cpu "$1" 2>/dev/null; }
-i=0
-while [ $i -lt "$NCPUS" ]; do
-	expect_eq "native-cpu$i" "$(sig $i)" "$(sig $i | grep -v thinhv)"
-	i=$((i + 1))
-done
-if insmod /lab/thinhv.ko allow_nested=1; then
-	pass load "$(dmesg | grep 'thinhv: virtualized' | tail -n 1)"
-else
-	fail load "$(dmesg | grep thinhv | tail -n 3 | tr '\n' '|')"
+. /lab/scenarios/hv_lib.sh
+hv_sig_all none native
+hv_load || exit 0
+hv_sig_all thinhv signature
+check ioctl-validation hv_ioctl
+check status thinhv status
+if [ "$NCPUS" -gt 1 ]; then
+	if echo 0 >/sys/devices/system/cpu/cpu1/online 2>/dev/null; then
+		fail hotplug-refused "cpu1 went offline under the hypervisor"
+		echo 1 >/sys/devices/system/cpu/cpu1/online
+	else
+		pass hotplug-refused "$(dmesg | grep 'thinhv: refusing' | tail -n 1 | sed 's/^\[[^]]*\] //')"
+	fi
+	hv_sig_all thinhv after-hotplug
 fi
-i=0
-while [ $i -lt "$NCPUS" ]; do
-	expect_eq "signature-cpu$i" "$(sig $i)" "thinhv"
-	i=$((i + 1))
-done
+hv_clean_log log-clean
 check unload rmmod thinhv
-i=0
-while [ $i -lt "$NCPUS" ]; do
-	expect_eq "native-again-cpu$i" "$(sig $i | grep -c thinhv)" "0"
-	i=$((i + 1))
-done
-dmesg | grep thinhv | while read -r l; do note "$l"; done
+hv_sig_all none native-again
+if [ "$NCPUS" -gt 1 ]; then
+	check hotplug-after-unload sh -c 'echo 0 >/sys/devices/system/cpu/cpu1/online && echo 1 >/sys/devices/system/cpu/cpu1/online'
+fi
+hv_notes
