@@ -49,7 +49,74 @@ static const char *att_status_name(enum att_status st)
 	}
 }
 
-static int attest_verdict(const struct audit_opts *o, struct report_att *a)
+/*
+ * The attested report must be this machine's scan: canonical(`thinhv scan
+ * --json` now) == the bundle's report part, byte for byte. Otherwise the
+ * quote speaks about some other state than the one this document shows.
+ */
+static void check_report_binding(const uint8_t *bundle, size_t bundle_len,
+				 const struct audit_inv *inv,
+				 const struct audit_findings *fs,
+				 struct att_verdict *v, bool *match)
+{
+	struct att_evidence ev;
+	struct att_err aerr = { 0, NULL };
+	struct att_check *c;
+	struct audit_json j;
+	char *scan = NULL;
+	size_t scan_len = 0, canon_len = 0;
+	uint8_t *canon = NULL;
+	FILE *m;
+
+	*match = false;
+	if (v->n >= ATT_MAX_CHECKS)
+		return;
+	c = &v->check[v->n++];
+	c->name = "report-is-this-scan";
+	c->status = ATT_FAIL;
+	if (att_evidence_parse(bundle, bundle_len, &ev, &aerr) ||
+	    !ev.part[ATT_PART_REPORT].present) {
+		snprintf(c->detail, sizeof(c->detail),
+			 "no report in the bundle to compare");
+		return;
+	}
+	m = open_memstream(&scan, &scan_len);
+	if (!m) {
+		snprintf(c->detail, sizeof(c->detail), "out of memory");
+		return;
+	}
+	audit_json_begin(&j, m);
+	audit_json_str(&j, "schema", "thinhv-scan-v1");
+	audit_json_scan_body(&j, inv, fs);
+	audit_json_end(&j);
+	if (fclose(m) ||
+	    att_report_canonicalize((const uint8_t *)scan, scan_len, &canon,
+				    &canon_len, &aerr)) {
+		snprintf(c->detail, sizeof(c->detail),
+			 "this scan has no canonical form: %s",
+			 aerr.what ? aerr.what : "?");
+	} else if (canon_len == ev.part[ATT_PART_REPORT].len &&
+		   !memcmp(canon, ev.part[ATT_PART_REPORT].p, canon_len)) {
+		c->status = ATT_PASS;
+		*match = true;
+		snprintf(c->detail, sizeof(c->detail),
+			 "the attested report is this scan (%zu canonical "
+			 "bytes)",
+			 canon_len);
+	} else {
+		snprintf(c->detail, sizeof(c->detail),
+			 "the attested report (%zu bytes) is not this scan "
+			 "(%zu canonical bytes): attest `thinhv scan --json` "
+			 "of the same machine state",
+			 ev.part[ATT_PART_REPORT].len, canon_len);
+	}
+	free(scan);
+	free(canon);
+}
+
+static int attest_verdict(const struct audit_opts *o, struct report_att *a,
+			  const struct audit_inv *inv,
+			  const struct audit_findings *fs)
 {
 	struct att_verify_in in;
 	struct att_key *ak = NULL;
@@ -57,7 +124,7 @@ static int attest_verdict(const struct audit_opts *o, struct report_att *a)
 	size_t bundle_len = 0, nonce_len = 0;
 	char why[320];
 	int rc, ret = CLI_EXIT_ERROR;
-	bool warned = false;
+	bool warned = false, bound = false;
 
 	memset(a, 0, sizeof(*a));
 	if (!o->evidence && !o->ak && !o->nonce) {
@@ -94,8 +161,10 @@ static int attest_verdict(const struct audit_opts *o, struct report_att *a)
 	in.nonce = nonce;
 	in.nonce_len = nonce_len;
 	att_verify(&in, &a->v);
+	check_report_binding(bundle, bundle_len, inv, fs, &a->v, &bound);
 	a->requested = true;
-	a->verified = a->v.pass;
+	/* Both: the quote verifies, and it is about what this shows. */
+	a->verified = a->v.pass && bound;
 	for (unsigned int i = 0; i < a->v.n && i < ATT_MAX_CHECKS; i++) {
 		const struct att_check *c = &a->v.check[i];
 
@@ -141,13 +210,22 @@ static int report_run(int argc, char **argv)
 	rc = audit_parse_opts(argc, argv, &o, true, report_usage);
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
-	arc = attest_verdict(&o, &att);
-	if (arc & CLI_EXIT_ERROR)
-		return arc;
+	if ((o.evidence || o.ak || o.nonce) &&
+	    !(o.evidence && o.ak && o.nonce)) {
+		cli_err("report: --evidence, --ak and --nonce go together");
+		return CLI_EXIT_ERROR;
+	}
 	rc = audit_load(&o, &src, &inv);
 	if (rc)
 		return rc;
 	audit_findings_eval(&inv, &fs);
+	arc = attest_verdict(&o, &att, &inv, &fs);
+	if (arc & CLI_EXIT_ERROR) {
+		audit_findings_free(&fs);
+		audit_inv_free(&inv);
+		audit_src_close(src);
+		return arc;
+	}
 	rc = audit_findings_exit(&fs) | arc;
 
 	if (o.json) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "attest/att.h"
 
 static char tmpdir[64];
 
@@ -466,6 +467,73 @@ static void test_audit_exit_bits(void)
 	}
 }
 
+/*
+ * The report checks that the attested report is this machine's scan: a
+ * bundle carrying canonical(scan of amd-server) binds amd-server and not
+ * intel-server. (The bundle has no quote, so the verdict itself fails; the
+ * binding check is what is under test.)
+ */
+static void test_audit_report_binding(void)
+{
+	char out[256], err[256], ev[256], args[4096], *scan, *o;
+	struct att_evidence e;
+	struct att_err aerr = { 0, NULL };
+	uint8_t *canon = NULL, *bundle = NULL;
+	size_t slen = 0, clen = 0, blen = 0;
+
+	snprintf(out, sizeof(out), "%s/b.out", tmpdir);
+	snprintf(err, sizeof(err), "%s/b.err", tmpdir);
+	snprintf(ev, sizeof(ev), "%s/bound.bin", tmpdir);
+	CU_ASSERT_EQUAL(run_cli("scan --json --replay amd-server", out, err),
+			3);
+	scan = slurp(out, &slen);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(scan);
+	CU_ASSERT_EQUAL_FATAL(att_report_canonicalize((const uint8_t *)scan,
+						      slen, &canon, &clen,
+						      &aerr),
+			      0);
+	memset(&e, 0, sizeof(e));
+	/* Every part a bundle must have; only the report is real. */
+	for (unsigned int t = 1; t <= ATT_PART_MAX; t++) {
+		static const uint8_t junk[4] = { 0xde, 0xad, 0xbe, 0xef };
+
+		e.part[t].p = junk;
+		e.part[t].len = sizeof(junk);
+		e.part[t].present = true;
+	}
+	e.part[ATT_PART_REPORT].p = canon;
+	e.part[ATT_PART_REPORT].len = clen;
+	e.part[ATT_PART_REPORT].present = true;
+	CU_ASSERT_EQUAL_FATAL(att_evidence_build(&e, &bundle, &blen), 0);
+	CU_ASSERT_EQUAL_FATAL(att_write_file(ev, bundle, blen), 0);
+
+	snprintf(args, sizeof(args),
+		 "report --json --replay amd-server --evidence '%s' --ak "
+		 "unrelated-ak.pub.pem --nonce 0011223344556677",
+		 ev);
+	CU_ASSERT_EQUAL(run_cli(args, out, err) & 6, 2);
+	o = slurp(out, NULL);
+	CU_ASSERT_TRUE(o && strstr(o, "\"name\": \"report-is-this-scan\",\n"
+				      "        \"status\": \"pass\""));
+	CU_ASSERT_TRUE(o && strstr(o, "\"verified\": false"));
+
+	free(o);
+	CU_ASSERT_EQUAL(validate("thinhv-report-v1.schema.json", out), 0);
+
+	snprintf(args, sizeof(args),
+		 "report --json --replay intel-server --evidence '%s' --ak "
+		 "unrelated-ak.pub.pem --nonce 0011223344556677",
+		 ev);
+	CU_ASSERT_EQUAL(run_cli(args, out, err) & 6, 2);
+	o = slurp(out, NULL);
+	CU_ASSERT_TRUE(o && strstr(o, "\"name\": \"report-is-this-scan\",\n"
+				      "        \"status\": \"fail\""));
+	free(o);
+	free(scan);
+	free(canon);
+	free(bundle);
+}
+
 /* Recording this host and replaying it must see the same machine. */
 static void test_audit_record_replay_live(void)
 {
@@ -586,5 +654,6 @@ UNIT_SUITE(audit, init, cleanup, UNIT_TEST(test_audit_golden_outputs),
 	   UNIT_TEST(test_audit_json_schema),
 	   UNIT_TEST(test_audit_expected_findings),
 	   UNIT_TEST(test_audit_exit_bits),
+	   UNIT_TEST(test_audit_report_binding),
 	   UNIT_TEST(test_audit_record_replay_live),
 	   UNIT_TEST(test_audit_acpi_corpus))
