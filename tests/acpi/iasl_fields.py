@@ -16,8 +16,20 @@
 # knows no SATC/SIDP), and an unknown IVRS subtable (IVHD type 40h, which
 # iasl 20200925 predates) is skipped after its 6-byte header. Those thinhv
 # fields are counted and reported as "not comparable", never silently.
-# A table iasl cannot disassemble at all is counted as skipped with the
-# reason. Exit status: 0 all compared fields agree, 1 mismatches, 2 usage.
+# iasl 20200925 also predates the variable-length ACPI HID entry (F0h): it
+# sizes it as 4 bytes and loses step, so from the first F0h entry to the end
+# of that IVHD its output is not a reference (also counted). It prints a
+# clamped number in the Subtable Type line of an unknown DMAR subtable; the
+# real type is taken from its "**** Unknown DMAR subtable type" message.
+# Malformed tables: where thinhv reports an ERROR (zero-length or
+# overrunning record, bad scope, ...) past the SDT header, iasl typically
+# decodes on regardless (reading garbage or past the record), so both sides
+# are compared only below the offset of thinhv's first error; the number of
+# such tables and of fields cut is printed. A table iasl cannot disassemble
+# at all (truncated header, length beyond the file) is counted as skipped
+# with iasl's reason. iasl's header-ID strings replace non-printable bytes
+# with spaces; thinhv's \xHH escapes are mapped likewise for those fields.
+# Exit status: 0 all compared fields agree, 1 mismatches, 2 usage/tooling.
 import argparse
 import hashlib
 import os
