@@ -5,10 +5,12 @@
  * that parses, and the field-by-field comparison with `iasl -d` over the
  * whole ../shared/acpi-corpus (tests/acpi/iasl_fields.py).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -144,6 +146,31 @@ static void test_cli_text_and_json(void)
 	free(out);
 }
 
+/* No FILE: this host's /sys/firmware/acpi/tables, whatever it holds. */
+static void test_cli_sysfs(void)
+{
+	bool have = !access("/sys/firmware/acpi/tables/DMAR", F_OK) ||
+		    !access("/sys/firmware/acpi/tables/IVRS", F_OK);
+	char cmd[4096];
+	char *out = NULL;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "'%s' acpi 2>&1", cli());
+	st = run(cmd, &out);
+	if (have) {
+		CU_ASSERT(st >= 0 && st <= 5);
+		CU_ASSERT_PTR_NOT_NULL(out && (strstr(out, "DMAR table") ||
+					       strstr(out, "IVRS table") ||
+					       strstr(out, "run with sudo")));
+	} else {
+		CU_ASSERT_EQUAL(st, 1);
+		CU_ASSERT_PTR_NOT_NULL(
+		    out && strstr(out, "no DMAR or IVRS table in "
+				       "/sys/firmware/acpi/tables"));
+	}
+	free(out);
+}
+
 /* Field-by-field agreement with iasl over the whole corpus. */
 static void test_iasl_corpus(void)
 {
@@ -164,4 +191,5 @@ static void test_iasl_corpus(void)
 }
 
 UNIT_SUITE(acpi_cli, NULL, NULL, UNIT_TEST(test_cli_diagnostics),
-	   UNIT_TEST(test_cli_text_and_json), UNIT_TEST(test_iasl_corpus))
+	   UNIT_TEST(test_cli_text_and_json), UNIT_TEST(test_cli_sysfs),
+	   UNIT_TEST(test_iasl_corpus))
