@@ -101,7 +101,8 @@ lab: module
 	$(MAKE) SAN= tools
 	$(SRC)/tests/lab/build-image
 	@rc=0; $(SRC)/tests/lab/selftest || rc=1; \
-	$(SRC)/tests/lab/check || rc=1; exit $$rc
+	$(SRC)/tests/lab/check || rc=1; \
+	$(SRC)/tests/attest/kmod-selftest.sh || rc=1; exit $$rc
 
 check: deps
 	$(MAKE) unit
