@@ -20,6 +20,7 @@ _Static_assert(sizeof(struct thinhv_version) == 64, "uapi size");
 _Static_assert(sizeof(struct thinhv_state) == 56, "uapi size");
 _Static_assert(sizeof(struct thinhv_cpu) == 160, "uapi size");
 _Static_assert(sizeof(struct thinhv_range) == 40, "uapi size");
+_Static_assert(sizeof(struct thinhv_mlog) == 32, "uapi size");
 
 /* Copy in and check the {size, abi} header every argument starts with. */
 static int arg_in(void *k, size_t size, const void __user *u)
@@ -153,6 +154,8 @@ static long thinhv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return do_cpu(u);
 	case THINHV_IOC_RANGE:
 		return do_range(u);
+	case THINHV_IOC_MEASURE_LOG:
+		return hv_measure_log_ioctl(u);
 	default:
 		return -ENOTTY;
 	}

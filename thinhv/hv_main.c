@@ -155,6 +155,7 @@ static int __init thinhv_init(void)
 
 err_dev:
 	hv_dev_unregister();
+	hv_measure_fini();
 err_cpuhp:
 	cpuhp_remove_state_nocalls(hv_cpuhp_state);
 	return rc;
@@ -181,6 +182,7 @@ static void __exit thinhv_exit(void)
 								   : "CHANGED");
 		hv_hook_teardown(&hv_launch_state);
 		hv_launch_free(&hv_launch_state);
+		hv_measure_fini();
 		pr_info("thinhv: every CPU is native again; unloaded\n");
 	}
 	WRITE_ONCE(hv_hotplug_refused, false);

@@ -13,5 +13,7 @@ extern bool hv_launched;
 
 int hv_dev_register(void);
 void hv_dev_unregister(void);
+void hv_measure_fini(void);
+int hv_measure_log_ioctl(void __user *u);
 
 #endif /* THINHV_HV_MAIN_H */

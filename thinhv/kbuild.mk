@@ -1,6 +1,6 @@
 # Kernel objects of the hypervisor core and the SVM backend (paths from the
 # tree top).
-thinhv-y += thinhv/hv_main.o thinhv/hv_core.o thinhv/hv_dev.o \
+thinhv-y += thinhv/hv_main.o thinhv/hv_core.o thinhv/hv_dev.o thinhv/hv_measure.o \
 	thinhv/hv_ranges.o thinhv/hv_pt.o thinhv/hv_memtype.o \
 	thinhv/hv_exit.o thinhv/svm.o thinhv/svm_host.o thinhv/svm_asm.o
 

@@ -82,9 +82,25 @@ struct thinhv_range {
 #define THINHV_RANGE_IOMMU 3u	/* IOMMU tables and logs */
 #define THINHV_RANGE_TEST 4u	/* added by a test hook */
 
+/*
+ * The in-kernel TCG event log of the launch measurements (crypto-agile,
+ * include/thinhv/tcg_log.h). in: cap, buf (user pointer); out: len. When
+ * cap < len the call fails with ENOSPC and len says the size needed.
+ */
+struct thinhv_mlog {
+	__u32 size;
+	__u32 abi;
+	__u32 cap; /* bytes at buf */
+	__u32 len; /* out: log length */
+	__u64 buf; /* user pointer */
+	__u32 reserved;
+	__u32 pad;
+};
+
 #define THINHV_IOC_VERSION _IOWR(THINHV_IOC_MAGIC, 1, struct thinhv_version)
 #define THINHV_IOC_STATE _IOWR(THINHV_IOC_MAGIC, 2, struct thinhv_state)
 #define THINHV_IOC_CPU _IOWR(THINHV_IOC_MAGIC, 3, struct thinhv_cpu)
 #define THINHV_IOC_RANGE _IOWR(THINHV_IOC_MAGIC, 4, struct thinhv_range)
+#define THINHV_IOC_MEASURE_LOG _IOWR(THINHV_IOC_MAGIC, 5, struct thinhv_mlog)
 
 #endif /* THINHV_IOCTL_H */

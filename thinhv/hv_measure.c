@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_measure.c - the launch's measurement hook (kernel process context):
+ * before any CPU is virtualized, measures what is launched into the TPM
+ * through attest/'s att_measure (include/thinhv/att_kern.h), and exports
+ * the in-kernel event log to /dev/thinhv.
+ * What is measured as ATT_TAG_HYPERVISOR is an identity descriptor of the
+ * module build and launch configuration (version, srcversion = digest of
+ * the module's sources computed at build time, backend, ABI, nested paging
+ * depth, lock), not the relocated text: module text differs per load
+ * address, so its digest could never match a reference value.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "thinhv/att_kern.h"
+#include "thinhv/thinhv_ioctl.h"
+#include "thinhv/hv_kern.h"
+#include "hv_main.h"
+
+static bool require_tpm;
+module_param(require_tpm, bool, 0444);
+MODULE_PARM_DESC(require_tpm,
+		 "1: refuse to launch without a TPM 2.0 to measure into");
+
+static struct att_measure hv_att;
+static bool hv_att_ready;
+
+int hv_hook_measure(struct hv_launch *l)
+{
+	char *desc;
+	int rc;
+
+	if (!hv_att_ready) {
+		rc = att_measure_init(&hv_att, require_tpm);
+		if (rc) {
+			pr_err("thinhv: measurement unavailable: %s (%d)\n",
+			       att_measure_reason(&hv_att), rc);
+			return rc;
+		}
+		hv_att_ready = true;
+	}
+	desc = kasprintf(
+	    GFP_KERNEL,
+	    "thinhv %s srcversion %s backend %s hv_abi %u npt %u-level lock %u",
+	    THIS_MODULE->version ? THIS_MODULE->version : "dev",
+	    THIS_MODULE->srcversion ? THIS_MODULE->srcversion : "none",
+	    l->ops->name, HV_ABI_VERSION, l->levels, l->host->locked);
+	if (!desc)
+		return -ENOMEM;
+	rc = att_measure(&hv_att, ATT_TAG_HYPERVISOR, desc, strlen(desc));
+	kfree(desc);
+	if (!rc && l->policy)
+		rc = att_measure(&hv_att, ATT_TAG_POLICY, l->policy,
+				 l->policy_len);
+	if (rc)
+		pr_err("thinhv: measurement failed: %s (%d)\n",
+		       att_measure_reason(&hv_att), rc);
+	return rc;
+}
+
+void hv_measure_fini(void)
+{
+	if (hv_att_ready)
+		att_measure_fini(&hv_att);
+	hv_att_ready = false;
+}
+
+int hv_measure_log_ioctl(void __user *u)
+{
+	struct thinhv_mlog m;
+	ssize_t n;
+	void *buf;
+
+	if (copy_from_user(&m, u, sizeof(m)))
+		return -EFAULT;
+	if (m.size != sizeof(m) || m.abi != THINHV_IOCTL_ABI || m.len ||
+	    m.reserved)
+		return -EINVAL;
+	if (!hv_att_ready)
+		return -ENODEV;
+	buf = kvmalloc(ATT_KLOG_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = att_measure_log_copy(&hv_att, buf, ATT_KLOG_SIZE);
+	if (n < 0) {
+		kvfree(buf);
+		return (int)n;
+	}
+	m.len = (u32)n;
+	if (m.cap < n) {
+		kvfree(buf);
+		/* tell the caller the size it needs */
+		return copy_to_user(u, &m, sizeof(m)) ? -EFAULT : -ENOSPC;
+	}
+	if (copy_to_user(u64_to_user_ptr(m.buf), buf, n) ||
+	    copy_to_user(u, &m, sizeof(m))) {
+		kvfree(buf);
+		return -EFAULT;
+	}
+	kvfree(buf);
+	return 0;
+}
