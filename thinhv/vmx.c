@@ -87,26 +87,32 @@ static int vmx_probe(void)
 		return -ENODEV;
 	}
 	vmx_cpuid(1, 0, r);
-	if (r[2] & VMX_CPUID1_ECX_HYPERVISOR) {
+	if ((r[2] & VMX_CPUID1_ECX_HYPERVISOR) && !hv_allow_nested) {
 		pr_err("thinhv: refused: already running under a hypervisor "
-		       "(CPUID.1:ECX[31])\n");
+		       "(CPUID.1:ECX[31]); allow_nested=1 overrides for "
+		       "emulators\n");
 		return -EBUSY;
 	}
 	read_caps(&vmx_caps);
-	/* One line with every input, so a lab run records the CPU's values
-	 * (tests/data/vmx/). */
+	/* Every input, so a lab run records the CPU's values (tests/data/vmx/);
+	 * short lines: the lab's serial console is slow. */
+	pr_info("thinhv: vmx caps cpuid1_ecx=%#x feature_control=%#llx "
+		"basic=%#llx misc=%#llx\n",
+		vmx_caps.cpuid1_ecx, vmx_caps.feature_control, vmx_caps.basic,
+		vmx_caps.misc);
 	pr_info(
-	    "thinhv: vmx caps cpuid1_ecx=%#x feature_control=%#llx basic=%#llx "
-	    "pin=%#llx proc=%#llx exit=%#llx entry=%#llx true_pin=%#llx "
-	    "true_proc=%#llx true_exit=%#llx true_entry=%#llx proc2=%#llx "
-	    "ept_vpid=%#llx misc=%#llx cr0_fixed0=%#llx cr0_fixed1=%#llx "
-	    "cr4_fixed0=%#llx cr4_fixed1=%#llx\n",
-	    vmx_caps.cpuid1_ecx, vmx_caps.feature_control, vmx_caps.basic,
-	    vmx_caps.pin, vmx_caps.proc, vmx_caps.exit, vmx_caps.entry,
-	    vmx_caps.true_pin, vmx_caps.true_proc, vmx_caps.true_exit,
-	    vmx_caps.true_entry, vmx_caps.proc2, vmx_caps.ept_vpid,
-	    vmx_caps.misc, vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1,
-	    vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1);
+	    "thinhv: vmx caps pin=%#llx proc=%#llx exit=%#llx entry=%#llx\n",
+	    vmx_caps.pin, vmx_caps.proc, vmx_caps.exit, vmx_caps.entry);
+	pr_info("thinhv: vmx caps true_pin=%#llx true_proc=%#llx "
+		"true_exit=%#llx true_entry=%#llx\n",
+		vmx_caps.true_pin, vmx_caps.true_proc, vmx_caps.true_exit,
+		vmx_caps.true_entry);
+	pr_info("thinhv: vmx caps proc2=%#llx ept_vpid=%#llx\n", vmx_caps.proc2,
+		vmx_caps.ept_vpid);
+	pr_info("thinhv: vmx caps cr0_fixed0=%#llx cr0_fixed1=%#llx "
+		"cr4_fixed0=%#llx cr4_fixed1=%#llx\n",
+		vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1, vmx_caps.cr4_fixed0,
+		vmx_caps.cr4_fixed1);
 	rc = vmx_caps_plan(&vmx_caps, &vmx_plan, &why);
 	if (rc) {
 		pr_err("thinhv: refused: %s: %s (bits %#llx)\n", why.what,
@@ -135,12 +141,21 @@ static int vmx_probe_cpu(void)
 	u64 fc, nv = 0;
 	int rc;
 
-	if (vmx_read_cr4() & VMX_CR4_VMXE)
-		return -EBUSY; /* another hypervisor (e.g. KVM) owns VMX */
+	if (vmx_read_cr4() & VMX_CR4_VMXE) {
+		/* another hypervisor (e.g. KVM) owns VMX on this CPU */
+		pr_err("thinhv: refused: cpu%u: CR4.VMXE already set (another "
+		       "VMX user)\n",
+		       smp_processor_id());
+		return -EBUSY;
+	}
 	fc = vmx_rdmsr(VMX_MSR_FEATURE_CONTROL);
 	rc = vmx_feature_control(fc, &nv);
-	if (rc < 0)
+	if (rc < 0) {
+		pr_err("thinhv: refused: cpu%u: IA32_FEATURE_CONTROL %#llx: "
+		       "VMX disabled and locked by firmware\n",
+		       smp_processor_id(), fc);
 		return rc;
+	}
 	if (rc == 1) {
 		/* unlocked: lock it with VMX enabled (SDM 24.7) */
 		vmx_wrmsr(VMX_MSR_FEATURE_CONTROL, nv);

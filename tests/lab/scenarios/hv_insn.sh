@@ -2,29 +2,71 @@
 # VMRUN/VMLOAD/VMSAVE/STGI/CLGI/INVLPGA/SKINIT at CPL 0 get #UD from
 # thinhv (counted), EFER.SVME clear / VM_HSAVE_PA / VM_CR writes are
 # refused (#GP), and VMMCALL from user mode is #UD (SIGILL).
+# vmx profile: every VMX instruction at CPL 0 and 3 gets #UD (counted),
+# setting CR4.VMXE and writing IA32_FEATURE_CONTROL / VMX MSRs get #GP,
+# XSETBV is validated (bad value #GP, good value applied), INVD is
+# emulated (no store lost), VMCALL from user mode is #UD.
 # lab-timeout: 240
 . /lab/scenarios/hv_lib.sh
 hv_load || exit 0
 before=$(hv_counter virt_insn)
 msr_before=$(hv_counter deny_msr)
-insmod /lab/kmod/hv_insn.ko 2>/dev/null
-for i in vmrun vmload vmsave clgi stgi invlpga skinit; do
-	t=$(dmesg | sed -n "s/.*hv_insn: $i trap=\(-*[0-9]*\).*/\1/p" | tail -n 1)
-	expect_eq "$i-ud" "$t" 6
-done
-# busybox insmod retries a failed load: scale by the runs seen
-runs=$(dmesg | grep -c 'hv_insn: vmrun trap=')
-expect_eq virt-insn-counted "$(($(hv_counter virt_insn) - before))" "$((7 * runs))"
-for m in efer-svme hsave vmcr; do
-	rc=$(dmesg | sed -n "s/.*hv_insn: wrmsr-$m rc=\(-*[0-9]*\).*/\1/p" | tail -n 1)
-	if [ -n "$rc" ] && [ "$rc" != 0 ]; then
-		pass "wrmsr-$m-refused" "rc=$rc"
-	else
-		fail "wrmsr-$m-refused" "rc=${rc:-none}"
-	fi
-done
-expect_eq msr-refusals-counted "$(($(hv_counter deny_msr) - msr_before))" "$((3 * runs))"
-check user-vmmcall-ud hv_vmmcall
+# vtrap NAME: the trap number vmx_insn printed for NAME
+vtrap() {
+	dmesg | sed -n "s/.*vmx_insn: $1 trap=\(-*[0-9]*\).*/\1/p" | tail -n 1
+}
+case $PROFILE in
+vmx)
+	insmod /lab/kmod/vmx_insn.ko 2>/dev/null
+	for i in vmxon vmclear vmptrld vmptrst vmread vmwrite vmlaunch \
+		vmresume vmxoff invept invvpid; do
+		expect_eq "$i-ud" "$(vtrap $i)" 6
+	done
+	expect_eq cr4-vmxe-gp "$(vtrap cr4-vmxe)" 13
+	runs=$(dmesg | grep -c 'vmx_insn: vmxon trap=')
+	expect_eq virt-insn-counted "$(($(hv_counter virt_insn) - before))" "$((12 * runs))"
+	for m in feature-control vmx-basic; do
+		rc=$(dmesg | sed -n "s/.*vmx_insn: wrmsr-$m rc=\(-*[0-9]*\).*/\1/p" | tail -n 1)
+		if [ -n "$rc" ] && [ "$rc" != 0 ]; then
+			pass "wrmsr-$m-refused" "rc=$rc"
+		else
+			fail "wrmsr-$m-refused" "rc=${rc:-none}"
+		fi
+	done
+	expect_eq xsetbv-bad-gp "$(vtrap xsetbv-bad)" 13
+	r=$(dmesg | grep 'vmx_insn: xsetbv-same' | tail -n 1)
+	x=$(echo "$r" | sed -n 's/.*xcr0=\([0-9a-fx]*\) now=\([0-9a-fx]*\).*/\1 \2/p')
+	expect_eq xsetbv-applied "$(vtrap xsetbv-same) $(echo "$x" | awk '$1 == $2 {print "same"}')" "-1 same"
+	r=$(dmesg | grep 'vmx_insn: invd' | tail -n 1)
+	expect_eq invd-emulated "${r##*] }" "vmx_insn: invd trap=-1 val=0x1234"
+	expect_eq msr-refusals-counted "$(($(hv_counter deny_msr) - msr_before))" "$((3 * runs))"
+	out=$(vmxon_probe)
+	note "user mode: $(echo "$out" | tr '\n' ' ')"
+	for i in vmxon vmptrld vmlaunch vmxoff vmcall; do
+		expect_eq "user-$i-ud" "$(echo "$out" | sed -n "s/^$i sig=//p")" 4
+	done
+	;;
+*)
+	insmod /lab/kmod/hv_insn.ko 2>/dev/null
+	for i in vmrun vmload vmsave clgi stgi invlpga skinit; do
+		t=$(dmesg | sed -n "s/.*hv_insn: $i trap=\(-*[0-9]*\).*/\1/p" | tail -n 1)
+		expect_eq "$i-ud" "$t" 6
+	done
+	# busybox insmod retries a failed load: scale by the runs seen
+	runs=$(dmesg | grep -c 'hv_insn: vmrun trap=')
+	expect_eq virt-insn-counted "$(($(hv_counter virt_insn) - before))" "$((7 * runs))"
+	for m in efer-svme hsave vmcr; do
+		rc=$(dmesg | sed -n "s/.*hv_insn: wrmsr-$m rc=\(-*[0-9]*\).*/\1/p" | tail -n 1)
+		if [ -n "$rc" ] && [ "$rc" != 0 ]; then
+			pass "wrmsr-$m-refused" "rc=$rc"
+		else
+			fail "wrmsr-$m-refused" "rc=${rc:-none}"
+		fi
+	done
+	expect_eq msr-refusals-counted "$(($(hv_counter deny_msr) - msr_before))" "$((3 * runs))"
+	check user-vmmcall-ud hv_vmmcall
+	;;
+esac
 hv_sig_all thinhv still-virtualized
 hv_clean_log log-clean
 check unload rmmod thinhv

@@ -1,16 +1,38 @@
 # hv_lock: lock=1 refuses unload (the CPUs stay virtualized); loading a
 # second time is refused cleanly; without allow_nested the emulator's
-# hypervisor bit makes thinhv refuse with a clear reason.
+# hypervisor bit makes thinhv refuse with a clear reason (vmx profile:
+# Bochs has no such bit; a CPU already in VMX use is refused instead).
 # lab-timeout: 240
 . /lab/scenarios/hv_lib.sh
-if insmod $HV_KO 2>/dev/null; then
-	fail refuse-under-hypervisor "loaded although CPUID.1:ECX[31] is set"
-	rmmod thinhv
-else
-	r=$(dmesg | grep 'thinhv: refused: already running under a hypervisor' | tail -n 1)
-	[ -n "$r" ] && pass refuse-under-hypervisor "${r#*] }" ||
-		fail refuse-under-hypervisor "no reason in dmesg"
-fi
+case $PROFILE in
+vmx)
+	# Bochs sets no hypervisor bit: another VMX user (CR4.VMXE held on
+	# every CPU by the test module) must make thinhv refuse instead.
+	if insmod /lab/kmod/vmx_insn.ko hold_vmxe=1; then
+		if insmod $HV_KO 2>/dev/null; then
+			fail refuse-vmx-busy "loaded beside another VMX user"
+			rmmod thinhv
+		else
+			r=$(dmesg | grep 'thinhv: refused: cpu' | tail -n 1)
+			[ -n "$r" ] && pass refuse-vmx-busy "${r#*] }" ||
+				fail refuse-vmx-busy "no reason in dmesg"
+		fi
+		rmmod vmx_insn
+	else
+		fail refuse-vmx-busy "cannot set CR4.VMXE"
+	fi
+	;;
+*)
+	if insmod $HV_KO 2>/dev/null; then
+		fail refuse-under-hypervisor "loaded although CPUID.1:ECX[31] is set"
+		rmmod thinhv
+	else
+		r=$(dmesg | grep 'thinhv: refused: already running under a hypervisor' | tail -n 1)
+		[ -n "$r" ] && pass refuse-under-hypervisor "${r#*] }" ||
+			fail refuse-under-hypervisor "no reason in dmesg"
+	fi
+	;;
+esac
 hv_load lock=1 || exit 0
 thinhv status | grep -q '^locked: 1' && pass status-locked "locked: 1" ||
 	fail status-locked "$(thinhv status | grep locked)"

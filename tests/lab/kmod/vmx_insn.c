@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmx_insn.c - lab-only module (guest kernel, vmx profile): executes at
+ * CPL 0 every VMX instruction, the CR4.VMXE set, the MSR writes and the
+ * XSETBV/INVD cases thinhv's VMX backend must refuse or emulate, and
+ * prints the trap each took:
+ *   "vmx_insn: vmxon trap=6"   (6 = #UD, 13 = #GP, -1 = no trap)
+ * Without thinhv CR4.VMXE is clear, so the VMX instructions #UD as well;
+ * scenarios tell the two apart by thinhv's counters.
+ * With hold_vmxe=1 (no thinhv loaded) it instead sets CR4.VMXE on every
+ * CPU and stays loaded until rmmod: a stand-in for another VMX user, which
+ * thinhv must refuse to run beside.
+ */
+#include <linux/module.h>
+#include <asm/asm.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <linux/smp.h>
+
+static bool hold_vmxe;
+module_param(hold_vmxe, bool, 0444);
+
+static void vmxe_set(void *on)
+{
+	unsigned long cr4 = __read_cr4();
+
+	/* raw write: the OS's CR4 shadow stays as it was */
+	cr4 = on ? cr4 | X86_CR4_VMXE : cr4 & ~X86_CR4_VMXE;
+	asm volatile("mov %0, %%cr4" ::"r"(cr4));
+}
+
+/* Runs `insn` (operands %0.. as given); returns the trap number or -1. */
+#define TRY(insn, ...)                                         \
+	({                                                     \
+		long trap = -1;                                \
+		asm volatile("1: " insn "\n"                   \
+			     "mov $-1, %%rax\n"                \
+			     "2:\n" _ASM_EXTABLE_FAULT(1b, 2b) \
+			     : "=a"(trap)                      \
+			     : __VA_ARGS__                     \
+			     : "memory");                      \
+		trap;                                          \
+	})
+
+struct desc128 {
+	u64 a, b;
+};
+
+static u64 xgetbv0(void)
+{
+	u32 lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((u64)hi << 32) | lo;
+}
+
+static int __init vmx_insn_init(void)
+{
+	u64 pa = 0, field = 0x681e, val = 0, xcr0;
+	struct desc128 d = { 0, 0 };
+	unsigned long cr4 = __read_cr4();
+	long t;
+	int rc;
+
+	if (hold_vmxe) {
+		on_each_cpu(vmxe_set, (void *)1, 1);
+		pr_info("vmx_insn: holding CR4.VMXE on every CPU\n");
+		return 0;
+	}
+
+	pr_info("vmx_insn: vmxon trap=%ld\n", TRY("vmxon %1", "m"(pa)));
+	pr_info("vmx_insn: vmclear trap=%ld\n", TRY("vmclear %1", "m"(pa)));
+	pr_info("vmx_insn: vmptrld trap=%ld\n", TRY("vmptrld %1", "m"(pa)));
+	pr_info("vmx_insn: vmptrst trap=%ld\n", TRY("vmptrst %1", "m"(pa)));
+	pr_info("vmx_insn: vmread trap=%ld\n",
+		TRY("vmread %1, %2", "b"(field), "m"(val)));
+	pr_info("vmx_insn: vmwrite trap=%ld\n",
+		TRY("vmwrite %1, %2", "b"(val), "S"(field)));
+	pr_info("vmx_insn: vmlaunch trap=%ld\n", TRY("vmlaunch", "b"(0)));
+	pr_info("vmx_insn: vmresume trap=%ld\n", TRY("vmresume", "b"(0)));
+	pr_info("vmx_insn: vmxoff trap=%ld\n", TRY("vmxoff", "b"(0)));
+	pr_info("vmx_insn: invept trap=%ld\n",
+		TRY("invept %1, %2", "m"(d), "b"(2ul)));
+	pr_info("vmx_insn: invvpid trap=%ld\n",
+		TRY("invvpid %1, %2", "m"(d), "b"(2ul)));
+
+	/* CR4.VMXE: owned by thinhv; the OS (told "no VMX") gets #GP. */
+	t = TRY("mov %1, %%cr4", "b"(cr4 | X86_CR4_VMXE));
+	pr_info("vmx_insn: cr4-vmxe trap=%ld\n", t);
+	if (t == -1)
+		asm volatile("mov %0, %%cr4" ::"r"(cr4)); /* unprotected */
+
+	rc = wrmsrl_safe(MSR_IA32_FEAT_CTL, 0x5);
+	pr_info("vmx_insn: wrmsr-feature-control rc=%d\n", rc);
+	rc = wrmsrl_safe(MSR_IA32_VMX_BASIC, 0);
+	pr_info("vmx_insn: wrmsr-vmx-basic rc=%d\n", rc);
+
+	/* XSETBV: x87 bit clear is invalid everywhere; the current XCR0 is
+	 * fine (emulated by thinhv after validation). */
+	xcr0 = xgetbv0();
+	pr_info("vmx_insn: xsetbv-bad trap=%ld\n",
+		TRY("xsetbv", "c"(0), "a"((u32)(xcr0 & ~1ull)),
+		    "d"((u32)(xcr0 >> 32))));
+	pr_info("vmx_insn: xsetbv-same trap=%ld xcr0=%#llx now=%#llx\n",
+		TRY("xsetbv", "c"(0), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32))),
+		xcr0, xgetbv0());
+	/* INVD: thinhv turns it into WBINVD, so no store is lost. */
+	WRITE_ONCE(val, 0x1234);
+	pr_info("vmx_insn: invd trap=%ld val=%#llx\n", TRY("invd", "b"(0)),
+		READ_ONCE(val));
+	return -ECANCELED; /* never stay loaded */
+}
+
+static void __exit vmx_insn_exit(void)
+{
+	on_each_cpu(vmxe_set, NULL, 1);
+}
+
+module_init(vmx_insn_init);
+module_exit(vmx_insn_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("thinhv lab: refused VMX instructions, CR4.VMXE, MSRs");
