@@ -125,7 +125,7 @@ static int protect_module(struct hv_launch *l)
 
 	module_ro(&base, &len);
 	for (off = 0; off < len; off += PAGE_SIZE) {
-		u64 pa = (u64)vmalloc_to_pfn(base + off) << PAGE_SHIFT;
+		u64 pa = (u64)vmalloc_to_pfn((u8 *)base + off) << PAGE_SHIFT;
 
 		rc = hv_protect(l, pa, PAGE_SIZE, HV_ACC_R | HV_ACC_X,
 				THINHV_RANGE_HV_CODE);
@@ -420,7 +420,7 @@ static int alloc_pool(struct hv_launch *l)
 		return rc;
 	l->host = hp;
 	l->host->ncpus = nr_cpu_ids;
-	l->host->cpu = hp + sizeof(struct hv_host);
+	l->host->cpu = (void *)((u8 *)hp + sizeof(struct hv_host));
 	l->host->if_flags = HV_IF_NESTED_PAGING;
 	hv_ranges_init(&l->host->ranges, l->host->range_store, HV_MAX_RANGES);
 	return 0;

@@ -183,10 +183,10 @@ static int svm_setup(struct hv_launch *l)
 static int svm_cpu_init(struct hv_launch *l, unsigned int cpu, void *area,
 			u64 area_pa)
 {
-	struct svm_cpu *c = area + SVM_AREA_CPU * PAGE_SIZE;
+	struct svm_cpu *c = (void *)((u8 *)area + SVM_AREA_CPU * PAGE_SIZE);
 	u64 *top;
 
-	c->vmcb = area + SVM_AREA_VMCB * PAGE_SIZE;
+	c->vmcb = (void *)((u8 *)area + SVM_AREA_VMCB * PAGE_SIZE);
 	c->vmcb_pa = area_pa + SVM_AREA_VMCB * PAGE_SIZE;
 	c->hsave_pa = area_pa + SVM_AREA_HSAVE * PAGE_SIZE;
 	c->host = l->host;
@@ -195,8 +195,9 @@ static int svm_cpu_init(struct hv_launch *l, unsigned int cpu, void *area,
 	c->host_cr3 = l->hostpt.root_pa;
 	c->host_idtr.base = (u64)l->idt;
 	c->host_idtr.limit = 256 * 16 - 1;
-	c->host_gdtr.base = (u64)(area + SVM_AREA_GDT * PAGE_SIZE);
-	c->stack_top = area + (SVM_AREA_STACK + SVM_STACK_PAGES) * PAGE_SIZE;
+	c->host_gdtr.base = (u64)((u8 *)area + SVM_AREA_GDT * PAGE_SIZE);
+	c->stack_top =
+	    (u8 *)area + (SVM_AREA_STACK + SVM_STACK_PAGES) * PAGE_SIZE;
 	top = (u64 *)c->stack_top;
 	top[-1] = (u64)c;
 	top[-2] = c->vmcb_pa;
@@ -288,8 +289,8 @@ static void vmcb_from_live(struct svm_cpu *c, struct svm_dtr *gdt)
 
 static int svm_launch(void *area)
 {
-	struct svm_cpu *c = area + SVM_AREA_CPU * PAGE_SIZE;
-	void *gdt_copy = area + SVM_AREA_GDT * PAGE_SIZE;
+	struct svm_cpu *c = (void *)((u8 *)area + SVM_AREA_CPU * PAGE_SIZE);
+	void *gdt_copy = (u8 *)area + SVM_AREA_GDT * PAGE_SIZE;
 	struct svm_dtr gdt;
 	u64 efer = svm_rdmsr(SVM_MSR_EFER);
 	int rc;

@@ -35,7 +35,7 @@ static int __init hv_poke_init(void)
 	if (!map)
 		return -ENOMEM;
 	if (!strcmp(op, "write")) {
-		u64 *dst = map + offset_in_page(pa);
+		u64 *dst = (u64 *)((u8 *)map + offset_in_page(pa));
 
 		v = value;
 		rc = 0;
@@ -47,7 +47,8 @@ static int __init hv_poke_init(void)
 	done:
 		pagefault_enable();
 	} else {
-		rc = copy_from_kernel_nofault(&v, map + offset_in_page(pa), 8);
+		rc = copy_from_kernel_nofault(
+		    &v, (u8 *)map + offset_in_page(pa), 8);
 	}
 	vunmap(map);
 	pr_info("hv_poke: %s pa=%#llx rc=%ld value=%#llx\n", op, pa, rc, v);
