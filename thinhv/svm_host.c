@@ -2,7 +2,7 @@
 /*
  * svm_host.c - SVM #VMEXIT handling in HOST MODE (GIF=0, private CR3, GDT
  * and IDT, the guest's GS base live). Rules for this file (enforced by its
- * Kbuild flags and checked with `nm -u` in tests/lab/check-host-objs):
+ * Kbuild flags; check with `nm -u thinhv/svm_host.o`):
  * no stack protector, no tracing, no retpoline/return thunks, no calls
  * outside svm_host.o/hv_exit.o/hv_ranges.o, no kernel headers, no %gs.
  * It reads only the protected pool (struct svm_cpu, VMCB, struct hv_host).
