@@ -138,11 +138,37 @@ static void svg_row(FILE *f, const struct audit_platform *p,
 	}
 }
 
+/* One row marking the segments that hold thinhv-protected ranges. */
+static void svg_hv_row(FILE *f, const struct audit_platform *p, int y,
+		       const double *x, const double *w)
+{
+	fprintf(f,
+		"<text x=\"4\" y=\"%d\" font-size=\"12\">thinhv "
+		"protected</text>\n",
+		y + 15);
+	for (int i = 0; i < p->nmem; i++) {
+		const struct audit_range *m = &p->mem[i];
+		int hits = 0;
+
+		for (int k = 0; k < p->nhv_ranges; k++)
+			hits += p->hv_ranges[k].start <= m->end &&
+				p->hv_ranges[k].end >= m->start;
+		fprintf(
+		    f,
+		    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+		    "fill=\"%s\" stroke=\"#ffffff\"><title>0x%llx-0x%llx: "
+		    "%d protected range(s)</title></rect>\n",
+		    x[i], y, w[i], ROW_H - 4, hits ? "#7b3fa0" : "#eeeeee",
+		    (unsigned long long)m->start, (unsigned long long)m->end,
+		    hits);
+	}
+}
+
 static void svg(FILE *f, const struct audit_inv *inv)
 {
 	const struct audit_platform *p = &inv->plat;
 	double *x, *w;
-	int rows = 1, y = 4;
+	int rows = 1 + (p->nhv_ranges > 0), y = 4;
 
 	if (!p->nmem || p->mem_addresses_hidden) {
 		fputs("<p>Memory map not available (/proc/iomem needs root); "
@@ -166,6 +192,10 @@ static void svg(FILE *f, const struct audit_inv *inv)
 		"physical memory map\">\n",
 		SVG_W, rows * ROW_H + 8);
 	svg_row(f, p, NULL, y, x, w);
+	if (p->nhv_ranges) {
+		y += ROW_H;
+		svg_hv_row(f, p, y, x, w);
+	}
 	for (int i = 0; i < inv->ndevs; i++) {
 		if (!audit_dev_is_master(&inv->devs[i]))
 			continue;
@@ -178,7 +208,9 @@ static void svg(FILE *f, const struct audit_inv *inv)
 	      "driver-mapped pages <span style=\"background:#8fb8de\">"
 	      "&nbsp;&nbsp;</span> thinhv policy "
 	      "<span style=\"background:#e69500\">&nbsp;&nbsp;</span> "
-	      "permanent firmware window. Segment widths grow with log2 of "
+	      "permanent firmware window <span style=\"background:#7b3fa0\">"
+	      "&nbsp;&nbsp;</span> holds thinhv-protected memory. Segment "
+	      "widths grow with log2 of "
 	      "their size; hover for addresses.</p>\n",
 	      f);
 	free(x);

@@ -151,6 +151,20 @@ static void check_golden(const char *name, const char *args, bool stderr_golden)
 	CU_ASSERT_TRUE(same_file(stderr_golden ? err : out, gold));
 }
 
+/* The HTML's SVG must be well-formed XML (python3 stdlib parser). */
+static bool svg_well_formed(const char *html)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import sys,xml.etree.ElementTree as E;"
+		 "s=open(sys.argv[1]).read();"
+		 "E.fromstring(s[s.index(\"<svg\"):s.index(\"</svg>\")+6])' "
+		 "'%s' 2>/dev/null",
+		 html);
+	return system(cmd) == 0;
+}
+
 static void test_audit_golden_outputs(void)
 {
 	static const struct {
@@ -174,6 +188,16 @@ static void test_audit_golden_outputs(void)
 			snprintf(args, sizeof(args), "%s --replay %s",
 				 kinds[k].args, recs[r]);
 			check_golden(name, args, false);
+			if (strstr(name, ".html")) {
+				char p[512];
+
+				snprintf(p, sizeof(p), "%s/%s.out", tmpdir,
+					 name);
+				/* no memory map (non-root, none recorded): no SVG */
+				if (strcmp(recs[r], "intel-unpriv") &&
+				    strcmp(recs[r], "malformed-dmar"))
+					CU_ASSERT_TRUE(svg_well_formed(p));
+			}
 		}
 }
 
