@@ -4,16 +4,22 @@
  * with qualifying data SHA-256(nonce || canonical report) and write the
  * evidence bundle (host userspace; needs the TPM).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/types.h>
 #include <sodium.h>
 
 #include "auditcli/cli.h"
 #include "attest/att.h"
+#include "thinhv/thinhv_ioctl.h"
 
 #ifndef THINHV_VERSION
 #define THINHV_VERSION "0.0-dev"
@@ -26,15 +32,68 @@ static void attest_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: thinhv attest --nonce HEX -o EVIDENCE --report FILE "
-		"--thinhv-log FILE\n"
+		"[--thinhv-log FILE]\n"
 		"                     [--firmware-log FILE|none] [--tcti T]\n"
 		"  --report        JSON isolation report; its canonical form "
 		"(docs/evidence.md)\n"
 		"                  is what the quote binds and the bundle "
 		"carries\n"
-		"  --thinhv-log    TCG event log of PCR %d (from thinhv.ko)\n"
+		"  --thinhv-log    TCG event log of PCR %d (default: read from "
+		"thinhv.ko\n"
+		"                  through " THINHV_DEV ")\n"
 		"  --firmware-log  default %s when readable\n",
 		ATT_THINHV_PCR, FW_LOG_PATH);
+}
+
+/*
+ * The launch event log straight from the loaded module (THINHV_IOC_MEASURE_LOG):
+ * ask for the size first, then fetch; the log only grows, so retry once if it
+ * grew between the two calls.
+ */
+static int read_module_log(uint8_t **out, size_t *out_len)
+{
+	struct thinhv_mlog m;
+	uint8_t *buf = NULL;
+	int fd, rc = -EIO;
+
+	fd = open(THINHV_DEV, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (int tries = 0; tries < 3; tries++) {
+		memset(&m, 0, sizeof(m));
+		m.size = sizeof(m);
+		m.abi = THINHV_IOCTL_ABI;
+		m.cap = 0;
+		if (ioctl(fd, THINHV_IOC_MEASURE_LOG, &m) == 0) {
+			rc = m.len ? 0 : -ENODATA;
+			break;
+		}
+		if (errno != ENOSPC || m.len == 0 || m.len > LOG_MAX) {
+			rc = -errno;
+			break;
+		}
+		free(buf);
+		buf = malloc(m.len);
+		if (!buf) {
+			rc = -ENOMEM;
+			break;
+		}
+		m.cap = m.len;
+		m.buf = (uint64_t)(uintptr_t)buf;
+		if (ioctl(fd, THINHV_IOC_MEASURE_LOG, &m) == 0) {
+			*out = buf;
+			*out_len = m.len;
+			buf = NULL;
+			rc = 0;
+			break;
+		}
+		rc = -errno;
+		if (errno != ENOSPC)
+			break;
+	}
+	free(buf);
+	close(fd);
+	return rc;
 }
 
 static double now_ms(void)
@@ -113,12 +172,9 @@ static int cmd_attest(int argc, char **argv)
 		cli_err("attest: --nonce must be 8..64 bytes of hex");
 		goto out;
 	}
-	/* The report and the log come from /dev/thinhv once its ioctl ABI
-	 * exists; until then they are files the caller obtained from it. */
-	if (!report_path || !log_path) {
-		cli_err("attest: --report and --thinhv-log are required "
-			"(reading them from /dev/thinhv is not implemented "
-			"yet)");
+	if (!report_path) {
+		cli_err("attest: --report is required (the isolation report "
+			"the quote binds; docs/evidence.md)");
 		goto out;
 	}
 	rc = att_read_file(report_path, 1u << 20, &raw, &raw_len);
@@ -133,9 +189,15 @@ static int cmd_attest(int argc, char **argv)
 			err.what ? err.what : strerror(-rc));
 		goto out;
 	}
-	rc = att_read_file(log_path, LOG_MAX, &log, &log_len);
+	if (log_path) {
+		rc = att_read_file(log_path, LOG_MAX, &log, &log_len);
+	} else {
+		log_path = THINHV_DEV;
+		rc = read_module_log(&log, &log_len);
+	}
 	if (rc) {
-		cli_err("attest: %s: %s", log_path, strerror(-rc));
+		cli_err("attest: %s: %s%s", log_path, strerror(-rc),
+			rc == -ENOENT ? " (is thinhv.ko loaded?)" : "");
 		goto out;
 	}
 	if (att_log_parse(log, log_len, NULL, NULL, NULL, &err)) {
