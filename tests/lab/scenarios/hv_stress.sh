@@ -22,14 +22,15 @@ c=0
 while [ $c -lt "$NCPUS" ]; do
 	for k in fork mem file timer cpuid; do
 		r=$(cat /tmp/hvw.$k$c 2>/dev/null)
-		n=$(echo "$r" | sed -n 's/.* n=\([0-9]*\).*/\1/p')
-		e=$(echo "$r" | sed -n 's/.*errs=\([0-9]*\).*/\1/p')
-		if [ -n "$n" ] && [ "$n" -gt 0 ] && [ "$e" = 0 ]; then
+		# (pass/fail of lib.sh use $n: keep our own names)
+		wn=$(echo "$r" | sed -n 's/.* n=\([0-9]*\).*/\1/p')
+		we=$(echo "$r" | sed -n 's/.*errs=\([0-9]*\).*/\1/p')
+		total=$((total + ${wn:-0}))
+		if [ -n "$wn" ] && [ "$wn" -gt 0 ] && [ "$we" = 0 ]; then
 			pass "$k-cpu$c" "$r"
 		else
 			fail "$k-cpu$c" "${r:-no result}"
 		fi
-		total=$((total + ${n:-0}))
 	done
 	c=$((c + 1))
 done
