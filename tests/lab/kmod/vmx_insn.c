@@ -96,14 +96,20 @@ static int __init vmx_insn_init(void)
 	pr_info("vmx_insn: wrmsr-vmx-basic rc=%d\n", rc);
 
 	/* XSETBV: x87 bit clear is invalid everywhere; the current XCR0 is
-	 * fine (emulated by thinhv after validation). */
-	xcr0 = xgetbv0();
-	pr_info("vmx_insn: xsetbv-bad trap=%ld\n",
-		TRY("xsetbv", "c"(0), "a"((u32)(xcr0 & ~1ull)),
-		    "d"((u32)(xcr0 >> 32))));
-	pr_info("vmx_insn: xsetbv-same trap=%ld xcr0=%#llx now=%#llx\n",
-		TRY("xsetbv", "c"(0), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32))),
-		xcr0, xgetbv0());
+	 * fine (emulated by thinhv after validation). With CR4.OSXSAVE clear
+	 * XSETBV is #UD before any VM exit: nothing to test then. */
+	if (!(cr4 & X86_CR4_OSXSAVE)) {
+		pr_info("vmx_insn: xsetbv skipped (CR4.OSXSAVE clear)\n");
+	} else {
+		xcr0 = xgetbv0();
+		pr_info("vmx_insn: xsetbv-bad trap=%ld\n",
+			TRY("xsetbv", "c"(0), "a"((u32)(xcr0 & ~1ull)),
+			    "d"((u32)(xcr0 >> 32))));
+		pr_info("vmx_insn: xsetbv-same trap=%ld xcr0=%#llx now=%#llx\n",
+			TRY("xsetbv", "c"(0), "a"((u32)xcr0),
+			    "d"((u32)(xcr0 >> 32))),
+			xcr0, xgetbv0());
+	}
 	/* INVD: thinhv turns it into WBINVD, so no store is lost. */
 	WRITE_ONCE(val, 0x1234);
 	pr_info("vmx_insn: invd trap=%ld val=%#llx\n", TRY("invd", "b"(0)),

@@ -33,13 +33,19 @@ vmx)
 			fail "wrmsr-$m-refused" "rc=${rc:-none}"
 		fi
 	done
-	expect_eq xsetbv-bad-gp "$(vtrap xsetbv-bad)" 13
-	r=$(dmesg | grep 'vmx_insn: xsetbv-same' | tail -n 1)
-	x=$(echo "$r" | sed -n 's/.*xcr0=\([0-9a-fx]*\) now=\([0-9a-fx]*\).*/\1 \2/p')
-	expect_eq xsetbv-applied "$(vtrap xsetbv-same) $(echo "$x" | awk '$1 == $2 {print "same"}')" "-1 same"
+	xs=1
+	if dmesg | grep -q 'vmx_insn: xsetbv skipped'; then
+		skip xsetbv "CR4.OSXSAVE clear in this guest: XSETBV is #UD before any exit"
+		xs=0
+	else
+		expect_eq xsetbv-bad-gp "$(vtrap xsetbv-bad)" 13
+		r=$(dmesg | grep 'vmx_insn: xsetbv-same' | tail -n 1)
+		x=$(echo "$r" | sed -n 's/.*xcr0=\([0-9a-fx]*\) now=\([0-9a-fx]*\).*/\1 \2/p')
+		expect_eq xsetbv-applied "$(vtrap xsetbv-same) $(echo "$x" | awk '$1 == $2 {print "same"}')" "-1 same"
+	fi
 	r=$(dmesg | grep 'vmx_insn: invd' | tail -n 1)
 	expect_eq invd-emulated "${r##*] }" "vmx_insn: invd trap=-1 val=0x1234"
-	expect_eq msr-refusals-counted "$(($(hv_counter deny_msr) - msr_before))" "$((3 * runs))"
+	expect_eq msr-refusals-counted "$(($(hv_counter deny_msr) - msr_before))" "$(((2 + xs) * runs))"
 	out=$(vmxon_probe)
 	note "user mode: $(echo "$out" | tr '\n' ' ')"
 	for i in vmxon vmptrld vmlaunch vmxoff vmcall; do
