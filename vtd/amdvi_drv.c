@@ -55,15 +55,30 @@ static int ivhd_cb(void *ctx, const struct acpi_ivhd *h)
 	return 0;
 }
 
+/*
+ * IVMD unity (and exclusion) ranges: mapped for the device ids they name,
+ * never through the exclusion-range registers (those bypass translation
+ * for every device).
+ */
 static int ivmd_cb(void *ctx, const struct acpi_ivmd *m)
 {
 	struct ivrs_walk *w = ctx;
+	uint32_t perm = 0;
 
-	pr_warn("thinhv: amd-vi: IVMD [%#llx +%#llx] flags %#x not honoured: "
-		"devices %04x-%04x get only what the policy grants\n",
-		m->start, m->mem_len, m->flags, m->first_devid, m->last_devid);
 	w->ivmd++;
-	return 0;
+	if (!(m->flags & (ACPI_IVMD_UNITY | ACPI_IVMD_EXCLUSION)) ||
+	    m->first_devid > m->last_devid)
+		return 0;
+	if (m->flags & ACPI_IVMD_IR)
+		perm |= IOMMU_PERM_R;
+	if (m->flags & ACPI_IVMD_IW)
+		perm |= IOMMU_PERM_W;
+	if (m->flags & ACPI_IVMD_EXCLUSION)
+		perm = IOMMU_PERM_RW;
+	if (!perm)
+		return 0;
+	return hv_iommu_add_unity(w->io, 0, m->first_devid, m->last_devid,
+				  m->start, m->mem_len, perm, "amd-vi IVMD");
 }
 
 static void ivrs_diag(void *ctx, const struct acpi_diag *d)

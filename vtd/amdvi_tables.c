@@ -32,7 +32,7 @@ int amdvi_set_dte(uint64_t *devtab, uint32_t entries, uint16_t devid,
 	if (devid >= entries || !d)
 		return -EINVAL;
 	dte = &devtab[AMDVI_DTE_WORDS * devid];
-	if (d->action == POL_ACTION_DENY || !d->has_pt) {
+	if ((d->action == POL_ACTION_DENY && !d->unity) || !d->has_pt) {
 		dte_deny(dte, d->did);
 		return 0;
 	}

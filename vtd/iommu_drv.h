@@ -16,6 +16,7 @@
 #define HV_IOMMU_MAX_DEVS 1024
 #define HV_IOMMU_MAX_RAM 64
 #define HV_IOMMU_MAX_REGIONS 32
+#define HV_IOMMU_MAX_UNITY 32 /* RMRR / IVMD ranges x devices */
 #define HV_IOMMU_RING 256
 #define HV_IOMMU_POOL_ORDER 8	/* 1 MiB of table pages */
 #define HV_IOMMU_WAIT_US 100000 /* every hardware wait: 100 ms */
@@ -58,6 +59,9 @@ struct hv_iommu {
 	struct iommu_ram ram[HV_IOMMU_MAX_RAM];
 	uint32_t nram;
 	struct iommu_plan *plan;
+	/* Firmware unity ranges (RMRR / IVMD), as permanent DMA windows. */
+	struct iommu_unity unity[HV_IOMMU_MAX_UNITY];
+	uint32_t nunity;
 	/* Table pages: one contiguous pool, protected as a whole. */
 	struct page *pool;
 	uint8_t *pool_va;
@@ -77,6 +81,13 @@ struct hv_iommu {
 extern const struct iommu_mem hv_iommu_pool_mem_template;
 int hv_iommu_pool_alloc(void *ctx, uint64_t *pa, void **va);
 void *hv_iommu_pool_virt(void *ctx, uint64_t pa);
+/* Record a firmware unity range (aligned outward to 4 KiB). */
+int hv_iommu_add_unity(struct hv_iommu *io, uint16_t segment, uint16_t first,
+		       uint16_t last, uint64_t base, uint64_t len,
+		       uint32_t perm, const char *what);
+/* PCI config byte of seg:bus:devfn (for DMAR scope paths). */
+int hv_iommu_pci_read8(uint16_t seg, uint8_t bus, uint8_t devfn, int where,
+		       uint8_t *val);
 int hv_iommu_add_region(struct hv_iommu *io, uint64_t base, uint64_t len,
 			uint32_t kind);
 void hv_iommu_record(struct hv_iommu *io, struct iommu_fault *f);

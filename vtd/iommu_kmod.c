@@ -73,6 +73,48 @@ int hv_iommu_add_region(struct hv_iommu *io, uint64_t base, uint64_t len,
 	return 0;
 }
 
+int hv_iommu_add_unity(struct hv_iommu *io, uint16_t segment, uint16_t first,
+		       uint16_t last, uint64_t base, uint64_t len,
+		       uint32_t perm, const char *what)
+{
+	struct iommu_unity *u;
+	uint64_t b = ALIGN_DOWN(base, PAGE_SIZE);
+	uint64_t e = ALIGN(base + len, PAGE_SIZE);
+
+	if (!len || base + len < base || e < b)
+		return -EINVAL;
+	if (io->nunity >= HV_IOMMU_MAX_UNITY) {
+		pr_err("thinhv: more than %u firmware unity ranges\n",
+		       HV_IOMMU_MAX_UNITY);
+		return -E2BIG;
+	}
+	u = &io->unity[io->nunity++];
+	u->segment = segment;
+	u->first_sid = first;
+	u->last_sid = last;
+	u->base = b;
+	u->len = e - b;
+	u->perm = perm;
+	pr_info("thinhv: %s [%#llx-%#llx] %s kept for source ids "
+		"%04x:%04x-%04x: permanent DMA window\n",
+		what, b, e - 1, perm & IOMMU_PERM_W ? "rw" : "ro", segment,
+		first, last);
+	return 0;
+}
+
+int hv_iommu_pci_read8(uint16_t seg, uint8_t bus, uint8_t devfn, int where,
+		       uint8_t *val)
+{
+	struct pci_dev *pdev = pci_get_domain_bus_and_slot(seg, bus, devfn);
+	int rc;
+
+	if (!pdev)
+		return -ENODEV;
+	rc = pci_read_config_byte(pdev, where, val);
+	pci_dev_put(pdev);
+	return rc ? -EIO : 0;
+}
+
 void hv_iommu_record(struct hv_iommu *io, struct iommu_fault *f)
 {
 	f->time_ns = ktime_get_ns();
@@ -264,6 +306,8 @@ static int iommu_bringup(struct hv_iommu *io, struct hv_launch *l)
 	in.nram = io->nram;
 	in.prot = prot->r;
 	in.nprot = prot->n;
+	in.unity = io->unity;
+	in.nunity = io->nunity;
 	in.fmt = io->ops == &vtd_iommu_ops ? IOMMU_PT_VTD : IOMMU_PT_AMDVI;
 	in.levels = io->unit[0].levels;
 	in.max_leaf_level = io->unit[0].max_leaf;

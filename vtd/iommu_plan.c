@@ -9,7 +9,7 @@
 #include "thinhv/iommu.h"
 
 static int new_domain(const struct iommu_plan_in *in, struct iommu_plan *p,
-		      uint16_t action, int rule, uint32_t *out)
+		      uint16_t action, int rule, bool need_pt, uint32_t *out)
 {
 	struct iommu_domain *d;
 	int rc;
@@ -21,7 +21,7 @@ static int new_domain(const struct iommu_plan_in *in, struct iommu_plan *p,
 	d->action = action;
 	d->rule = rule;
 	d->did = (uint16_t)(p->ndom + 1);
-	if (action != POL_ACTION_DENY || in->deny_needs_pt) {
+	if (action != POL_ACTION_DENY || in->deny_needs_pt || need_pt) {
 		rc = iommu_pt_init(&d->pt, in->fmt, in->levels,
 				   in->max_leaf_level, &in->mem);
 		if (rc)
@@ -87,14 +87,17 @@ static int domain_for(const struct iommu_plan_in *in, struct iommu_plan *p,
 	for (uint32_t i = 0; i < p->ndom; i++) {
 		const struct iommu_domain *d = &p->dom[i];
 
-		/* Deny and identity are shared; window domains per rule. */
+		/* Deny and identity are shared; window domains per rule;
+		 * unity domains belong to one device. */
+		if (d->unity)
+			continue;
 		if (d->action == action &&
 		    (action != POL_ACTION_WINDOW || d->rule == rule)) {
 			*out = i;
 			return 0;
 		}
 	}
-	rc = new_domain(in, p, action, rule, out);
+	rc = new_domain(in, p, action, rule, false, out);
 	if (rc)
 		return rc;
 	if (action == POL_ACTION_IDENTITY)
@@ -104,17 +107,70 @@ static int domain_for(const struct iommu_plan_in *in, struct iommu_plan *p,
 	return 0;
 }
 
+static bool unity_names(const struct iommu_unity *u,
+			const struct pol_dev_id *id)
+{
+	uint16_t sid =
+	    (uint16_t)(id->bus << 8 | id->device << 3 | id->function);
+
+	return u->segment == id->segment && u->first_sid <= sid &&
+	       sid <= u->last_sid && u->len;
+}
+
+/*
+ * A device named by firmware unity ranges gets a private domain: what the
+ * policy grants it, plus those ranges (pages already mapped keep the
+ * policy's permission; protected pages are still left out).
+ */
+static int unity_domain(const struct iommu_plan_in *in, struct iommu_plan *p,
+			const struct iommu_dev *dv, uint16_t action, int rule,
+			uint32_t wf, uint32_t wc, uint32_t *out)
+{
+	struct iommu_domain *d;
+	int rc;
+
+	if (action != POL_ACTION_IDENTITY && action != POL_ACTION_WINDOW)
+		action = POL_ACTION_DENY;
+	rc = new_domain(in, p, action, rule, true, out);
+	if (rc)
+		return rc;
+	d = &p->dom[*out];
+	d->unity = true;
+	d->unity_sid =
+	    (uint16_t)(dv->id.bus << 8 | dv->id.device << 3 | dv->id.function);
+	if (action == POL_ACTION_IDENTITY)
+		rc = fill_identity(in, d);
+	else if (action == POL_ACTION_WINDOW)
+		rc = fill_windows(in, d, wf, wc);
+	for (uint32_t i = 0; i < in->nunity && !rc; i++) {
+		const struct iommu_unity *u = &in->unity[i];
+
+		if (!unity_names(u, &dv->id))
+			continue;
+		if (!u->perm || (u->perm & ~IOMMU_PERM_RW) ||
+		    !HV_IS_ALIGNED(u->base, IOMMU_PAGE_SIZE) ||
+		    !HV_IS_ALIGNED(u->len, IOMMU_PAGE_SIZE))
+			return -EINVAL;
+		rc = iommu_pt_map_merge(&d->pt, u->base, u->len, u->perm,
+					in->prot, in->nprot);
+	}
+	p->unity_devs++;
+	return rc;
+}
+
 int iommu_plan_build(const struct iommu_plan_in *in, struct iommu_plan *p)
 {
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	if (!in || !in->pol || !in->pol->buf || (in->ndevs && !in->devs) ||
-	    (in->nram && !in->ram) || (in->nprot && !in->prot))
+	    (in->nram && !in->ram) || (in->nprot && !in->prot) ||
+	    (in->nunity && !in->unity))
 		return -EINVAL;
 	/* The deny domain exists even when no device needs it: the target
 	 * for anything discovered later. */
-	rc = new_domain(in, p, POL_ACTION_DENY, POL_RULE_DEFAULT, &p->deny_dom);
+	rc = new_domain(in, p, POL_ACTION_DENY, POL_RULE_DEFAULT, false,
+			&p->deny_dom);
 	if (rc)
 		return rc;
 	for (uint32_t i = 0; i < in->ndevs; i++) {
@@ -123,8 +179,21 @@ int iommu_plan_build(const struct iommu_plan_in *in, struct iommu_plan *p)
 		uint32_t wf, wc, dom;
 		int rule = pol_match(in->pol, &dv->id);
 
+		bool named = false;
+
 		if (pol_verdict(in->pol, rule, &action, &wf, &wc))
 			action = POL_ACTION_DENY;
+		for (uint32_t u = 0; u < in->nunity && !named; u++)
+			named = unity_names(&in->unity[u], &dv->id);
+		if (named) {
+			rc =
+			    unity_domain(in, p, dv, action, rule, wf, wc, &dom);
+			if (rc)
+				return rc;
+			dv->rule = (int16_t)rule;
+			dv->domain = (uint16_t)dom;
+			continue;
+		}
 		switch (action) {
 		case POL_ACTION_IDENTITY:
 		case POL_ACTION_WINDOW:

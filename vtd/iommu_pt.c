@@ -133,6 +133,7 @@ static bool prot_overlap(const struct hv_range *prot, uint32_t nprot,
 }
 
 struct map_args {
+	bool merge; /* leave already-mapped pages alone */
 	uint32_t perm;
 	const struct hv_range *prot;
 	uint32_t nprot;
@@ -156,7 +157,8 @@ static int map_level(struct iommu_pt *pt, uint64_t *table, unsigned int level,
 					 IOMMU_PAGE_SIZE)) {
 				pt->clipped += IOMMU_PAGE_SIZE;
 			} else if (entry_present(pt, e)) {
-				return -EEXIST;
+				if (!a->merge)
+					return -EEXIST;
 			} else {
 				table[idx] = make_leaf(pt, base, 1, a->perm);
 				pt->leaves[1]++;
@@ -172,8 +174,13 @@ static int map_level(struct iommu_pt *pt, uint64_t *table, unsigned int level,
 		} else {
 			uint64_t *next;
 
-			if (entry_present(pt, e) && entry_is_leaf(pt, e, level))
-				return -EEXIST;
+			if (entry_present(pt, e) &&
+			    entry_is_leaf(pt, e, level)) {
+				if (!a->merge)
+					return -EEXIST;
+				base = chunk_end; /* covered by a larger leaf */
+				continue;
+			}
 			if (!entry_present(pt, e)) {
 				uint64_t pa;
 				void *va;
@@ -199,10 +206,11 @@ static int map_level(struct iommu_pt *pt, uint64_t *table, unsigned int level,
 	return 0;
 }
 
-int iommu_pt_map(struct iommu_pt *pt, uint64_t base, uint64_t len,
-		 uint32_t perm, const struct hv_range *prot, uint32_t nprot)
+static int pt_map(struct iommu_pt *pt, uint64_t base, uint64_t len,
+		  uint32_t perm, const struct hv_range *prot, uint32_t nprot,
+		  bool merge)
 {
-	struct map_args a = { perm, prot, nprot };
+	struct map_args a = { merge, perm, prot, nprot };
 	uint64_t top = level_span(pt->levels) * PT_ENTRIES;
 
 	if (!pt->root || !len || !HV_IS_ALIGNED(base, IOMMU_PAGE_SIZE) ||
@@ -241,4 +249,17 @@ int iommu_pt_lookup(const struct iommu_pt *pt, uint64_t addr, uint64_t *pa,
 			return -EFAULT;
 		lvl--;
 	}
+}
+
+int iommu_pt_map(struct iommu_pt *pt, uint64_t base, uint64_t len,
+		 uint32_t perm, const struct hv_range *prot, uint32_t nprot)
+{
+	return pt_map(pt, base, len, perm, prot, nprot, false);
+}
+
+int iommu_pt_map_merge(struct iommu_pt *pt, uint64_t base, uint64_t len,
+		       uint32_t perm, const struct hv_range *prot,
+		       uint32_t nprot)
+{
+	return pt_map(pt, base, len, perm, prot, nprot, true);
 }

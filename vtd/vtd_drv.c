@@ -35,15 +35,57 @@ static int drhd_cb(void *ctx, const struct acpi_dmar_drhd *d)
 	return 0;
 }
 
+static int secbus_cb(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+		     uint8_t fn, uint8_t *secbus)
+{
+	return hv_iommu_pci_read8(seg, bus, (uint8_t)(dev << 3 | fn), 0x19,
+				  secbus);
+}
+
+/*
+ * RMRR: unity-map [base, limit] for exactly the devices its scopes name
+ * (endpoints, or everything below a bridge). A scope that does not
+ * resolve (device absent) names nobody.
+ */
 static int rmrr_cb(void *ctx, const struct acpi_dmar_rmrr *r)
 {
 	struct dmar_walk *w = ctx;
+	struct acpi_dmar_scope sc;
+	uint32_t cur = 0;
+	int rc;
 
-	/* Fail closed: no unity map is created for RMRR devices yet. */
-	pr_warn("thinhv: vt-d: RMRR [%#llx-%#llx] not honoured: its devices "
-		"get only what the policy grants\n",
-		r->base, r->limit);
 	w->rmrr++;
+	while (acpi_dmar_scope_next(&r->scopes, &cur, &sc)) {
+		uint16_t bdf, first, last;
+		uint8_t sec = 0, sub = 0;
+
+		if (sc.type != ACPI_DMAR_SCOPE_PCI_ENDPOINT &&
+		    sc.type != ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY)
+			continue;
+		if (acpi_dmar_scope_resolve(&sc, r->segment, secbus_cb, NULL,
+					    &bdf)) {
+			pr_info("thinhv: vt-d: RMRR [%#llx-%#llx]: scope at "
+				"%#x names no present device\n",
+				r->base, r->limit, sc.offset);
+			continue;
+		}
+		first = last = bdf;
+		if (sc.type == ACPI_DMAR_SCOPE_PCI_SUBHIERARCHY) {
+			if (hv_iommu_pci_read8(r->segment, bdf >> 8, bdf & 0xff,
+					       0x19, &sec) ||
+			    hv_iommu_pci_read8(r->segment, bdf >> 8, bdf & 0xff,
+					       0x1a, &sub) ||
+			    sub < sec)
+				continue;
+			first = (uint16_t)(sec << 8);
+			last = (uint16_t)(sub << 8 | 0xff);
+		}
+		rc = hv_iommu_add_unity(w->io, r->segment, first, last, r->base,
+					r->limit - r->base + 1, IOMMU_PERM_RW,
+					"vt-d RMRR");
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 

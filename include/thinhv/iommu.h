@@ -71,6 +71,11 @@ int iommu_pt_init(struct iommu_pt *pt, enum iommu_pt_fmt fmt, uint8_t levels,
 int iommu_pt_map(struct iommu_pt *pt, uint64_t base, uint64_t len,
 		 uint32_t perm, const struct hv_range *prot, uint32_t nprot);
 
+/* As iommu_pt_map; pages already mapped are left as they are. */
+int iommu_pt_map_merge(struct iommu_pt *pt, uint64_t base, uint64_t len,
+		       uint32_t perm, const struct hv_range *prot,
+		       uint32_t nprot);
+
 /* Translate addr: 0 with *pa, *perm, *level, or -ENOENT (no access). */
 int iommu_pt_lookup(const struct iommu_pt *pt, uint64_t addr, uint64_t *pa,
 		    uint32_t *perm, uint8_t *level);
@@ -89,14 +94,28 @@ struct iommu_dev {
 struct iommu_domain {
 	uint16_t action; /* POL_ACTION_* */
 	int rule;	 /* rule index, or POL_RULE_DEFAULT */
-	uint16_t did;	 /* hardware domain id (1-based; 0 unused) */
-	bool has_pt;	 /* deny on AMD-Vi needs no table */
+	bool unity; /* private: the policy's reach + firmware unity ranges */
+	uint16_t unity_sid; /* the device it was made for */
+	uint16_t did;	    /* hardware domain id (1-based; 0 unused) */
+	bool has_pt;	    /* deny on AMD-Vi needs no table */
 	struct iommu_pt pt;
 };
 
 /* A RAM range identity devices may reach (before protected ranges). */
 struct iommu_ram {
 	uint64_t base, len;
+};
+
+/*
+ * A firmware unity range (VT-d RMRR, AMD-Vi IVMD): memory the firmware
+ * keeps DMA-reachable for the devices it names (source ids first..last of
+ * a segment). Honoured only for those devices, as a permanent window.
+ */
+struct iommu_unity {
+	uint16_t segment;
+	uint16_t first_sid, last_sid; /* inclusive */
+	uint64_t base, len;
+	uint32_t perm; /* IOMMU_PERM_* */
 };
 
 struct iommu_plan_in {
@@ -107,6 +126,8 @@ struct iommu_plan_in {
 	uint32_t nram;
 	const struct hv_range *prot; /* never mapped for any device */
 	uint32_t nprot;
+	const struct iommu_unity *unity; /* may be NULL */
+	uint32_t nunity;
 	enum iommu_pt_fmt fmt;
 	uint8_t levels, max_leaf_level;
 	bool deny_needs_pt; /* VT-d: deny domain gets an empty table */
@@ -118,7 +139,8 @@ struct iommu_plan {
 	uint32_t ndom;
 	uint32_t deny_dom; /* index of the deny domain (always present) */
 	uint32_t table_pages;
-	uint64_t clipped; /* bytes of windows/RAM left out as protected */
+	uint64_t clipped;    /* bytes of windows/RAM left out as protected */
+	uint32_t unity_devs; /* devices that got firmware unity ranges */
 };
 
 /*

@@ -482,6 +482,138 @@ static void test_plan_lab_amdvi(void)
 	pool_free(&p);
 }
 
+/* Firmware unity ranges (RMRR/IVMD): only for the devices they name. */
+static const struct iommu_unity lab_unity[] = {
+	{ 0, 0x28, 0x28, 0x1ff00000, 0x10000, IOMMU_PERM_RW }, /* edu B */
+	{ 0, 0x20, 0x20, 0x30000000, 0x2000, IOMMU_PERM_R },   /* edu A */
+	{ 0, 0x20, 0x20, 0x2000000, 0x1000, IOMMU_PERM_R }, /* in A's window */
+	{ 0, 0x20, 0x20, 0x10000000, 0x4000, IOMMU_PERM_RW }, /* protected */
+	{ 0, 0x60, 0x6f, 0x50000000, 0x1000, IOMMU_PERM_RW }, /* nobody */
+	{ 1, 0x28, 0x28, 0x60000000, 0x1000, IOMMU_PERM_RW }, /* other seg */
+};
+
+static void plan_unity(enum iommu_pt_fmt fmt)
+{
+	struct iommu_dev devs[NDEV];
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct iommu_plan_in in;
+	const struct iommu_domain *a, *b;
+	struct pool p;
+
+	compile_file("policy/examples/lab.xml", &c, &v);
+	memset(&in, 0, sizeof(in));
+	pool_init(&p, 256, &in.mem);
+	lab_devs(devs);
+	in.pol = &v;
+	in.devs = devs;
+	in.ndevs = NDEV;
+	in.ram = lab_ram;
+	in.nram = 2;
+	in.prot = lab_prot;
+	in.nprot = 2;
+	in.unity = lab_unity;
+	in.nunity = HV_ARRAY_SIZE(lab_unity);
+	in.fmt = fmt;
+	in.levels = fmt == IOMMU_PT_VTD ? 3 : 4;
+	in.max_leaf_level = 3;
+	in.deny_needs_pt = fmt == IOMMU_PT_VTD;
+	CU_ASSERT_EQUAL_FATAL(iommu_plan_build(&in, &plan), 0);
+	CU_ASSERT_EQUAL(plan.unity_devs, 2);
+	a = &plan.dom[devs[D_EDU_A].domain];
+	b = &plan.dom[devs[D_EDU_B].domain];
+	/* Private domains; the other denied edu still shares deny. */
+	CU_ASSERT(a->unity && b->unity);
+	CU_ASSERT_EQUAL(b->unity_sid, 0x28);
+	CU_ASSERT_NOT_EQUAL(devs[D_EDU_B].domain, plan.deny_dom);
+	CU_ASSERT_EQUAL(devs[D_EDU_X].domain, plan.deny_dom);
+	CU_ASSERT_EQUAL(b->action, POL_ACTION_DENY);
+	/* edu B: exactly its unity range. */
+	CU_ASSERT_EQUAL(perm_at(&b->pt, 0x1ff00000, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(&b->pt, 0x1ff0f000, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(&b->pt, 0x1ff10000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(&b->pt, WIN_BASE, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(&b->pt, 0x60000000, NULL), 0);
+	CU_ASSERT_EQUAL(b->pt.mapped, 0x10000);
+	/* edu A: its window as the policy says, plus its own unity range. */
+	CU_ASSERT_EQUAL(perm_at(&a->pt, WIN_BASE, NULL), IOMMU_PERM_RW);
+	CU_ASSERT_EQUAL(perm_at(&a->pt, 0x30000000, NULL), IOMMU_PERM_R);
+	CU_ASSERT_EQUAL(perm_at(&a->pt, 0x30002000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(&a->pt, 0x1ff00000, NULL), 0);
+	CU_ASSERT_EQUAL(perm_at(&a->pt, 0x50000000, NULL), 0);
+	/* Firmware cannot open protected memory either. */
+	for (uint32_t i = 0; i < plan.ndom; i++)
+		if (plan.dom[i].has_pt)
+			assert_prot_unmapped(&plan.dom[i].pt, lab_prot, 2);
+	if (fmt == IOMMU_PT_AMDVI) {
+		uint64_t *devtab = calloc(AMDVI_DEVTAB_ENTRIES, 32);
+		uint32_t perm;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(devtab);
+		amdvi_devtab_deny_all(devtab, AMDVI_DEVTAB_ENTRIES);
+		CU_ASSERT_EQUAL(amdvi_devtab_from_plan(devtab,
+						       AMDVI_DEVTAB_ENTRIES,
+						       &plan, devs, NDEV),
+				0);
+		CU_ASSERT_EQUAL(AMDVI_DTE0_MODE_GET(devtab[4 * 0x28]), 4);
+		CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES,
+						 0x28, &plan, 0x1ff00000,
+						 &perm),
+				0);
+		CU_ASSERT_EQUAL(perm, IOMMU_PERM_RW);
+		CU_ASSERT_EQUAL(amdvi_dte_lookup(devtab, AMDVI_DEVTAB_ENTRIES,
+						 0x28, &plan, WIN_BASE, &perm),
+				-ENOENT);
+		free(devtab);
+	}
+	pol_compiled_free(&c);
+	pool_free(&p);
+}
+
+static void test_plan_unity_vtd(void)
+{
+	plan_unity(IOMMU_PT_VTD);
+}
+
+static void test_plan_unity_amdvi(void)
+{
+	plan_unity(IOMMU_PT_AMDVI);
+}
+
+/* A malformed unity range (unaligned) is refused, not rounded. */
+static void test_plan_unity_bad(void)
+{
+	static const struct iommu_unity bad = { 0,	0x28,
+						0x28,	0x1ff00800,
+						0x1000, IOMMU_PERM_RW };
+	struct iommu_dev devs[NDEV];
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct iommu_plan_in in;
+	struct pool p;
+
+	compile_file("policy/examples/lab.xml", &c, &v);
+	memset(&in, 0, sizeof(in));
+	pool_init(&p, 64, &in.mem);
+	lab_devs(devs);
+	in.pol = &v;
+	in.devs = devs;
+	in.ndevs = NDEV;
+	in.unity = &bad;
+	in.nunity = 1;
+	in.fmt = IOMMU_PT_VTD;
+	in.levels = 3;
+	in.max_leaf_level = 3;
+	in.deny_needs_pt = true;
+	CU_ASSERT_EQUAL(iommu_plan_build(&in, &plan), -EINVAL);
+	in.unity = NULL;
+	CU_ASSERT_EQUAL(iommu_plan_build(&in, &plan), -EINVAL);
+	pol_compiled_free(&c);
+	pool_free(&p);
+}
+
 /* A read-only window is read-only; a default window applies to strangers. */
 static void test_plan_ro_and_default_window(void)
 {
@@ -772,6 +904,7 @@ UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
 	   UNIT_TEST(test_pt_encoding), UNIT_TEST(test_pt_alloc_failure),
 	   UNIT_TEST(test_plan_lab_vtd), UNIT_TEST(test_plan_lab_amdvi),
 	   UNIT_TEST(test_plan_ro_and_default_window),
-	   UNIT_TEST(test_plan_window_too_high),
+	   UNIT_TEST(test_plan_window_too_high), UNIT_TEST(test_plan_unity_vtd),
+	   UNIT_TEST(test_plan_unity_amdvi), UNIT_TEST(test_plan_unity_bad),
 	   UNIT_TEST(test_vtd_fault_decode), UNIT_TEST(test_amdvi_event_decode),
 	   UNIT_TEST(test_fault_ring), UNIT_TEST(test_table_memory_model))
