@@ -23,6 +23,7 @@
 
 #include "thinhv/hv_kern.h"
 #include "thinhv/thinhv_ioctl.h"
+#include "thinhv/tcg_log.h"
 #include "vtd/iommu_drv.h"
 
 static char *dma_policy;
@@ -480,6 +481,52 @@ int hv_iommu_fault_get(uint64_t seq, struct iommu_fault *f, uint64_t *total,
 		*dropped = g_io->ring.dropped;
 		spin_unlock_irqrestore(&g_io->lock, flags);
 	}
+	mutex_unlock(&hv_iommu_lock);
+	return rc;
+}
+
+static uint32_t iso_key(const struct att_iso_device *d)
+{
+	return (uint32_t)d->segment << 16 | (uint32_t)d->bus << 8 | d->devfn;
+}
+
+int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n)
+{
+	uint32_t i, k, cnt = 0;
+	int rc = 0;
+
+	mutex_lock(&hv_iommu_lock);
+	if (!g_io || !g_io->plan) {
+		*n = 0;
+		goto out;
+	}
+	*n = g_io->ndevs;
+	if (g_io->ndevs > cap) {
+		rc = -ENOSPC;
+		goto out;
+	}
+	for (i = 0; i < g_io->ndevs; i++) {
+		const struct pol_dev_id *id = &g_io->devs[i].id;
+		const struct iommu_domain *d =
+		    &g_io->plan->dom[g_io->devs[i].domain];
+		struct att_iso_device e;
+
+		e.segment = id->segment;
+		e.bus = id->bus;
+		e.devfn = (uint8_t)(id->device << 3 | id->function);
+		e.domain = d->did;
+		e.flags = d->action | (d->unity ? HV_IOMMU_ISO_UNITY : 0);
+		/* Insertion sort: the encoding wants ascending, unique keys. */
+		for (k = cnt; k > 0 && iso_key(&out[k - 1]) > iso_key(&e); k--)
+			out[k] = out[k - 1];
+		if (k > 0 && iso_key(&out[k - 1]) == iso_key(&e)) {
+			rc = -EINVAL; /* the same function twice: refuse */
+			goto out;
+		}
+		out[k] = e;
+		cnt++;
+	}
+out:
 	mutex_unlock(&hv_iommu_lock);
 	return rc;
 }

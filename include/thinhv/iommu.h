@@ -291,6 +291,18 @@ void hv_iommu_poll(void);
 int hv_iommu_fault_get(uint64_t seq, struct iommu_fault *f, uint64_t *total,
 		       uint64_t *dropped);
 void hv_iommu_teardown(void);
+
+/*
+ * The enforced per-device state for the isolation measurement
+ * (tcg_log.h att_isolation_encode): devices strictly ascending by
+ * (segment, bus, devfn); domain = hardware domain id; flags = POL_ACTION_*
+ * | HV_IOMMU_ISO_UNITY when firmware unity ranges were added. Valid from
+ * hv_hook_iommu_prepare() on (translation is on then). *n = 0 when no
+ * policy is enforced. -ENOSPC when cap is too small (*n = needed).
+ */
+#define HV_IOMMU_ISO_UNITY 0x100u
+struct att_iso_device;
+int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n);
 #endif
 
 #endif /* THINHV_IOMMU_H */
