@@ -237,8 +237,9 @@ static int vmx_setup(struct hv_launch *l)
 static int vmx_cpu_init(struct hv_launch *l, unsigned int cpu, void *area,
 			u64 area_pa)
 {
-	struct vmx_cpu *c = area + VMX_AREA_CPU * PAGE_SIZE;
-	u8 *nmi_top = area + (VMX_AREA_NMI_STACK + 1) * PAGE_SIZE;
+	u8 *a = area;
+	struct vmx_cpu *c = (struct vmx_cpu *)(a + VMX_AREA_CPU * PAGE_SIZE);
+	u8 *nmi_top = a + (VMX_AREA_NMI_STACK + 1) * PAGE_SIZE;
 	u64 *top;
 
 	c->host = l->host;
@@ -251,10 +252,10 @@ static int vmx_cpu_init(struct hv_launch *l, unsigned int cpu, void *area,
 	c->eptp = vmx_eptp_val;
 	c->host_cr3 = l->hostpt.root_pa;
 	c->xcr0_supported = vmx_xcr0_mask;
-	c->gdt = area + VMX_AREA_GDT * PAGE_SIZE;
-	c->tss = area + VMX_AREA_TSS * PAGE_SIZE;
+	c->gdt = a + VMX_AREA_GDT * PAGE_SIZE;
+	c->tss = a + VMX_AREA_TSS * PAGE_SIZE;
 	c->idt = (u64)l->idt;
-	c->stack_top = area + (VMX_AREA_STACK + VMX_STACK_PAGES) * PAGE_SIZE;
+	c->stack_top = a + (VMX_AREA_STACK + VMX_STACK_PAGES) * PAGE_SIZE;
 	top = (u64 *)c->stack_top;
 	top[-1] = 0;
 	top[-2] = (u64)c; /* HOST_RSP = &top[-2]: [rsp] = struct vmx_cpu * */
@@ -262,8 +263,8 @@ static int vmx_cpu_init(struct hv_launch *l, unsigned int cpu, void *area,
 	((u64 *)nmi_top)[-1] = (u64)c;
 	*(u64 *)(c->tss + VMX_TSS_IST1) = (u64)(nmi_top - 16);
 	*(u16 *)(c->tss + VMX_TSS_IOMAP) = VMX_TSS_LIMIT + 1; /* no I/O map */
-	*(u32 *)(area + VMX_AREA_VMXON * PAGE_SIZE) = vmx_plan.revision;
-	*(u32 *)(area + VMX_AREA_VMCS * PAGE_SIZE) = vmx_plan.revision;
+	*(u32 *)(a + VMX_AREA_VMXON * PAGE_SIZE) = vmx_plan.revision;
+	*(u32 *)(a + VMX_AREA_VMCS * PAGE_SIZE) = vmx_plan.revision;
 	return 0;
 }
 
@@ -410,7 +411,8 @@ static int vmcs_from_live(struct vmx_cpu *c, struct vmx_dtr *gdt)
 
 static int vmx_launch(void *area)
 {
-	struct vmx_cpu *c = area + VMX_AREA_CPU * PAGE_SIZE;
+	struct vmx_cpu *c =
+	    (struct vmx_cpu *)((u8 *)area + VMX_AREA_CPU * PAGE_SIZE);
 	struct vmx_dtr gdt;
 	u64 cr4 = vmx_read_cr4();
 	int rc;

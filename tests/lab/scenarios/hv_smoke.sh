@@ -1,9 +1,16 @@
 # hv_smoke: load thinhv, see the signature on every CPU, refuse CPU
-# hotplug and malformed ioctls while loaded, unload, signature gone. The
-# quickest end-to-end check of the late launch.
+# hotplug and malformed ioctls while loaded, unload, signature gone and
+# the native GDTR/IDTR/TR state back as before. The quickest end-to-end
+# check of the late launch.
 # lab-timeout: 240
 . /lab/scenarios/hv_lib.sh
 hv_sig_all none native
+# native descriptor state per CPU (GDTR/IDTR limits, TR limit via ioperm)
+i=0
+while [ $i -lt "$NCPUS" ]; do
+	desc_probe --cpu $i >/tmp/desc.$i
+	i=$((i + 1))
+done
 hv_load || exit 0
 hv_sig_all thinhv signature
 check ioctl-validation hv_ioctl
@@ -20,6 +27,13 @@ fi
 hv_clean_log log-clean
 check unload rmmod thinhv
 hv_sig_all none native-again
+i=0
+while [ $i -lt "$NCPUS" ]; do
+	d=$(desc_probe --cpu $i)
+	expect_eq "native-state-cpu$i" "$d" "$(cat /tmp/desc.$i)"
+	expect_eq "native-port-io-cpu$i" "${d##*io=}" ok
+	i=$((i + 1))
+done
 if [ "$NCPUS" -gt 1 ]; then
 	check hotplug-after-unload sh -c 'echo 0 >/sys/devices/system/cpu/cpu1/online && echo 1 >/sys/devices/system/cpu/cpu1/online'
 fi
