@@ -276,6 +276,7 @@ static int amdvi_enable_unit(struct hv_iommu *io, struct hv_iommu_unit *u)
 		  AMDVI_CTRL_EVTINT_EN | AMDVI_CTRL_COMWAIT_INT |
 		  AMDVI_CTRL_PPR_EN | AMDVI_CTRL_GT_EN);
 	iommu_wr64(u->regs, AMDVI_REG_CONTROL, ctrl);
+	u->devtab_live = true;
 	iommu_wr64(u->regs, AMDVI_REG_DEVTAB,
 		   (u->devtab_pa & AMDVI_BASE_MASK) |
 		       AMDVI_DEVTAB_SIZE(AMDVI_DEVTAB_BYTES / 4096));
@@ -389,10 +390,14 @@ static void amdvi_disable(struct hv_iommu *io)
 		 * (interrupt remapping), and real units may still hold the
 		 * base. Entries are left as the last policy wrote them.
 		 */
-		if (u->devtab_pages && !u->enabled)
+		if (u->devtab_pages && !u->devtab_live) {
+			__free_pages(u->devtab_pages, DEVTAB_ORDER);
+			u->devtab_pages = NULL;
+		} else if (u->devtab_pages) {
 			pr_info("thinhv: amd-vi %#llx: device table at %#llx "
 				"kept allocated\n",
 				u->base, u->devtab_pa);
+		}
 		if (u->enabled)
 			io->pool = NULL; /* still walked: leak the pool */
 		iommu_hw_unmap(u->regs);

@@ -36,6 +36,7 @@ struct hv_iommu_unit {
 	uint64_t *devtab;
 	uint64_t devtab_pa;
 	struct page *devtab_pages;
+	bool devtab_live; /* the unit was given its address: never free */
 	uint8_t *cmdbuf, *evtlog;
 	uint64_t cmd_pa, evt_pa;
 	uint32_t cmd_tail;
