@@ -323,9 +323,11 @@ void audit_json_compare_body(struct audit_json *j, const struct audit_inv *inv);
 /* Lines of thinhv's own kernel sources; -1 when the tree is not found. */
 long audit_count_thinhv_lines(char *where, size_t wherelen);
 
-/* HTML with an SVG of each device's DMA reach over the memory map. */
+/* HTML with an SVG of each device's DMA reach over the memory map; extra
+ * (may be NULL) is plain text shown last under extra_title. */
 void audit_html(const struct audit_inv *inv, const struct audit_findings *fs,
-		FILE *f, const char *title, bool with_compare);
+		FILE *f, const char *title, bool with_compare,
+		const char *extra_title, const char *extra);
 
 /* --baseline OLD.json: prints what changed; returns 0 or -errno. */
 int audit_baseline_diff(const char *old_path, const struct audit_inv *inv,

@@ -309,7 +309,7 @@ static void build_views(const struct audit_inv *inv, const struct audit_dev *d,
 			struct model_view v[3])
 {
 	struct measured m;
-	const char *drv = d->driver[0] ? d->driver : "its driver";
+	const char *drv = d->driver[0] ? d->driver : "none bound now";
 
 	measure(inv, d, &m);
 	memset(v, 0, 3 * sizeof(*v));

@@ -30,6 +30,10 @@ static void esc(FILE *f, const char *s)
 		case '"':
 			fputs("&quot;", f);
 			break;
+		case '\n':
+		case '\t':
+			fputc(*s, f);
+			break;
 		default:
 			if ((unsigned char)*s < 0x20 ||
 			    (unsigned char)*s >= 0x7f)
@@ -241,7 +245,8 @@ static void scan_text(const struct audit_inv *inv, FILE *f, bool colour)
 }
 
 void audit_html(const struct audit_inv *inv, const struct audit_findings *fs,
-		FILE *f, const char *title, bool with_compare)
+		FILE *f, const char *title, bool with_compare,
+		const char *extra_title, const char *extra)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
 	      "charset=\"utf-8\"><title>",
@@ -285,5 +290,12 @@ void audit_html(const struct audit_inv *inv, const struct audit_findings *fs,
 	if (with_compare)
 		pre_block(f, "I/O models compared", audit_print_compare_text,
 			  inv);
+	if (extra) {
+		fputs("<h2>", f);
+		esc(f, extra_title ? extra_title : "");
+		fputs("</h2>\n<pre>", f);
+		esc(f, extra);
+		fputs("</pre>\n", f);
+	}
 	fputs("</body></html>\n", f);
 }

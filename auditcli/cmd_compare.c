@@ -47,7 +47,8 @@ static int compare_run(int argc, char **argv)
 		audit_json_compare_body(&j, &inv);
 		audit_json_end(&j);
 	} else if (o.html) {
-		audit_html(&inv, &fs, stdout, "thinhv compare", true);
+		audit_html(&inv, &fs, stdout, "thinhv compare", true, NULL,
+			   NULL);
 	} else {
 		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
 	}

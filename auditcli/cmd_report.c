@@ -193,9 +193,18 @@ static void status_text(const struct audit_inv *inv, FILE *f)
 	const struct audit_platform *p = &inv->plat;
 
 	fprintf(f, "\nthinhv status\n  %s\n", p->thinhv_status);
-	if (p->thinhv_loaded)
-		fprintf(f, "  fault records: %s\n",
-			p->thinhv_faults < 0 ? "not read" : "see status");
+	if (p->thinhv_status_read)
+		fprintf(f, "  fault log: not reported by /dev/thinhv ABI 1\n");
+}
+
+static void attestation_text(const struct report_att *att, int rc, FILE *f)
+{
+	fprintf(f, "\nAttestation\n  %s\n", att->verdict);
+	for (unsigned int i = 0; i < att->v.n && i < ATT_MAX_CHECKS; i++)
+		fprintf(f, "  check %-18s %-4s %s\n", att->v.check[i].name,
+			att_status_name(att->v.check[i].status),
+			att->v.check[i].detail);
+	fprintf(f, "\nExit status %d (1 warnings, 2 failures, 4 errors)\n", rc);
 }
 
 static int report_run(int argc, char **argv)
@@ -258,23 +267,29 @@ static int report_run(int argc, char **argv)
 		audit_json_int(&j, "exit_status", rc);
 		audit_json_end(&j);
 	} else if (o.html) {
-		audit_html(&inv, &fs, stdout, "thinhv report", true);
+		char *tail = NULL;
+		size_t tlen = 0;
+		FILE *m = open_memstream(&tail, &tlen);
+
+		if (m) {
+			status_text(&inv, m);
+			attestation_text(&att, rc, m);
+			if (fclose(m)) {
+				free(tail);
+				tail = NULL;
+			}
+		}
+		audit_html(&inv, &fs, stdout, "thinhv report", true,
+			   "thinhv status and attestation",
+			   tail ? tail : "(out of memory)");
+		free(tail);
 	} else {
 		fprintf(stdout, "thinhv report\n=============\n\n");
 		audit_print_scan_text(&inv, &fs, stdout, cli_colour(stdout));
 		status_text(&inv, stdout);
 		fputc('\n', stdout);
 		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
-		fprintf(stdout, "\nAttestation\n  %s\n", att.verdict);
-		for (unsigned int i = 0; i < att.v.n && i < ATT_MAX_CHECKS; i++)
-			fprintf(stdout, "  check %-18s %-4s %s\n",
-				att.v.check[i].name,
-				att_status_name(att.v.check[i].status),
-				att.v.check[i].detail);
-		fprintf(stdout,
-			"\nExit status %d (1 warnings, 2 failures, "
-			"4 errors)\n",
-			rc);
+		attestation_text(&att, rc, stdout);
 	}
 	if (o.baseline) {
 		char err[512] = "";

@@ -43,7 +43,7 @@ static int scan_run(int argc, char **argv)
 		audit_json_scan_body(&j, &inv, &fs);
 		audit_json_end(&j);
 	} else if (o.html) {
-		audit_html(&inv, &fs, stdout, "thinhv scan", false);
+		audit_html(&inv, &fs, stdout, "thinhv scan", false, NULL, NULL);
 	} else {
 		audit_print_scan_text(&inv, &fs, stdout, cli_colour(stdout));
 	}

@@ -430,6 +430,12 @@ static void test_audit_expected_findings(void)
 				  "high   THV-IOMMU-001 platform"));
 	CU_ASSERT_TRUE(output_has("scan --replay lab-intel-iommu",
 				  "DMAR   DRHD  0xfed90000"));
+	/* HTML keeps the text sections' line breaks. */
+	CU_ASSERT_TRUE(output_has("report --html --replay lab-amd-thinhv",
+				  "<pre>thinhv scan of lab-amd-thinhv-launched "
+				  "(recording, privileged)\n\nPlatform\n"));
+	CU_ASSERT_TRUE(output_has("report --html --replay lab-amd-thinhv",
+				  "<h2>thinhv status and attestation</h2>"));
 	/* A broken firmware table is a finding about the machine. */
 	CU_ASSERT_TRUE(output_has("scan --replay malformed-dmar",
 				  "high   THV-FW-004    DMAR"));

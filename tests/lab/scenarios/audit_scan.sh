@@ -7,8 +7,12 @@
 # lab-timeout: 240
 
 scan=/tmp/scan.json
+t0=$(cut -d' ' -f1 /proc/uptime)
 thinhv scan --json >$scan 2>/tmp/scan.err
 rc=$?
+t1=$(cut -d' ' -f1 /proc/uptime)
+# Benchmark (issue 7): wall time of one scan in the guest, 10 ms resolution.
+note "bench: thinhv scan took $(echo "$t0 $t1" | awk '{ printf "%d", ($2 - $1) * 1000 }') ms"
 if [ $((rc & 4)) -eq 0 ] && grep -q '"schema": "thinhv-scan-v1"' $scan; then
 	pass scan-json "exit $rc, $(wc -c <$scan) bytes"
 else
