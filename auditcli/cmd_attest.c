@@ -79,6 +79,7 @@ static int read_module_log(uint8_t **out, size_t *out_len)
 			break;
 		}
 		m.cap = m.len;
+		m.len = 0; /* an input of zero: the module fills it in */
 		m.buf = (uint64_t)(uintptr_t)buf;
 		if (ioctl(fd, THINHV_IOC_MEASURE_LOG, &m) == 0) {
 			*out = buf;

@@ -75,7 +75,19 @@ if [ "$PROFILE" = intel-iommu ]; then
 	[ -n "$line" ] && pass hv-mem-dma-refused "$line" ||
 		fail hv-mem-dma-refused "$(tr '\n' '|' <$P/iommu_faults)"
 fi
-thinhv status >/dev/null && pass hypervisor-alive "status answers" ||
+# Sweep every protected hypervisor range (pool: host state, VMCBs, nested
+# and host page tables; module code and data) every 64 KiB.
+n=0
+thinhv status | awk '$1 == "range:" && ($2 == "hv-mem" || $2 == "hv-code") {print $3, $4}' >/tmp/ranges
+while read -r base len; do
+	off=0
+	while [ $off -lt $((len)) ]; do
+		edu dma $A to-ram $(hx $((base + off))) $LEN 2048
+		off=$((off + 0x10000))
+		n=$((n + 1))
+	done
+done </tmp/ranges
+thinhv status >/dev/null && pass hypervisor-alive "status answers after $n DMAs into protected ranges" ||
 	fail hypervisor-alive "thinhv status failed"
 
 # Attack 2: the IOMMU table that keeps edu B out (the forged entry).
