@@ -42,6 +42,27 @@ else
 	pass unload-refused "rmmod refused"
 fi
 hv_sig_all thinhv still-virtualized
+if [ "$PROFILE" != vmx ]; then
+	# A kernel bypassing thinhv.ko: the hypervisor itself refuses to leave
+	# (HV_HC_DEVIRT = 6 -> -HV_EPERM) and validates arguments (-HV_EINVAL).
+	c=0
+	while [ $c -lt "$NCPUS" ]; do
+		taskset -c $c insmod /lab/kmod/hv_hcall.ko fn=6 2>/dev/null
+		r=$(dmesg | grep 'hv_hcall: fn=6 ' | tail -n 1)
+		case "$r" in
+		*"rax=-1 "*"cpu=$c") pass "raw-devirt-refused-cpu$c" "${r#*] }" ;;
+		*) fail "raw-devirt-refused-cpu$c" "${r:-no hv_hcall line}" ;;
+		esac
+		c=$((c + 1))
+	done
+	taskset -c 0 insmod /lab/kmod/hv_hcall.ko fn=1 rbx=1 2>/dev/null
+	r=$(dmesg | grep 'hv_hcall: fn=1 ' | tail -n 1)
+	case "$r" in
+	*"rax=-22 "*) pass hypercall-args-validated "${r#*] }" ;;
+	*) fail hypercall-args-validated "${r:-no hv_hcall line}" ;;
+	esac
+fi
+hv_sig_all thinhv still-virtualized-after-hypercalls
 if insmod $HV_KO $HV_ARGS 2>/tmp/err; then
 	fail second-load-refused "loaded twice"
 else
