@@ -46,8 +46,7 @@ int main(void)
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v) - 8;
 	v.abi = THINHV_IOCTL_ABI;
-	expect("version short size", ioctl(fd, THINHV_IOC_VERSION, &v),
-	       EINVAL);
+	expect("version short size", ioctl(fd, THINHV_IOC_VERSION, &v), EINVAL);
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
 	v.abi = 99;
@@ -58,8 +57,8 @@ int main(void)
 	v.hv_abi = 1;
 	expect("version dirty output", ioctl(fd, THINHV_IOC_VERSION, &v),
 	       EINVAL);
-	expect("version bad pointer",
-	       ioctl(fd, THINHV_IOC_VERSION, (void *)16), EFAULT);
+	expect("version bad pointer", ioctl(fd, THINHV_IOC_VERSION, (void *)16),
+	       EFAULT);
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
 	c.abi = THINHV_IOCTL_ABI;
@@ -70,8 +69,8 @@ int main(void)
 	r.abi = THINHV_IOCTL_ABI;
 	r.index = 100000;
 	expect("range past end", ioctl(fd, THINHV_IOC_RANGE, &r), ENOENT);
-	expect("unknown command", ioctl(fd, _IOWR(THINHV_IOC_MAGIC, 99, int), &v),
-	       ENOTTY);
+	expect("unknown command",
+	       ioctl(fd, _IOWR(THINHV_IOC_MAGIC, 99, int), &v), ENOTTY);
 	expect("foreign command", ioctl(fd, 0x5401, &v), ENOTTY);
 	close(fd);
 	return bad ? 1 : 0;
