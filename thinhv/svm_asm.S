@@ -36,6 +36,14 @@ SYM_FUNC_START(svm_launch_asm)
 	popq	%rcx
 	movq	%rcx, SVM_VMCB_RFLAGS(%rax)
 	movq	$0, SVM_VMCB_RAX(%rax)
+	/*
+	 * GIF = 0 before leaving the OS's CR3 and IDT: IRQs are already off,
+	 * but an NMI (watchdog, perf) taken between the CR3 switch and VMRUN
+	 * would run the OS's handler on a page table that does not map it: a
+	 * host-mode triple fault. VMRUN sets GIF again for the guest; the
+	 * failure path sets it with STGI.
+	 */
+	clgi
 	/* host context: nothing the OS can reach after launch */
 	movq	SVMC_HOST_CR3(%rdi), %rcx
 	movq	%rcx, %cr3
