@@ -51,6 +51,9 @@ case "$st" in
 "iommu $unit "*) pass iommu-enabled "$(echo "$st" | head -n 1)" ;;
 *) fail iommu-enabled "$st" ;;
 esac
+# Every PCI function the OS sees has an explicit entry (no default pass).
+expect_eq every-device-has-entry "$(echo "$st" | grep -c '^dev ')" \
+	"$(ls /sys/bus/pci/devices | wc -l)"
 echo "$st" | grep -q "^dev $A window" && echo "$st" | grep -q "^dev $B deny" &&
 	pass verdicts "A window, B deny" ||
 	fail verdicts "$(echo "$st" | grep '^dev' | tr '\n' '|')"
