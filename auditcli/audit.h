@@ -171,7 +171,7 @@ struct audit_platform {
 	char tpm_devs[64];
 	bool thinhv_loaded;
 	bool thinhv_status_read; /* /dev/thinhv answered (or was recorded) */
-	char thinhv_status[160];
+	char thinhv_status[256];
 	int thinhv_faults; /* fault records from status, -1 unknown */
 	struct {
 		char build[48], backend[8];

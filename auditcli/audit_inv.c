@@ -903,6 +903,15 @@ static int gather_thinhv(struct audit_src *s, struct audit_inv *inv, char *err,
 static void decide_platform(struct audit_inv *inv)
 {
 	struct audit_platform *p = &inv->plat;
+	bool hv_iommu = false;
+
+	for (int i = 0; i < p->nhv_ranges; i++)
+		hv_iommu |= !strcmp(p->hv_ranges[i].what, "iommu");
+	if (p->thinhv_status_read && p->hv.launched && !hv_iommu)
+		snprintf(p->thinhv_status + strlen(p->thinhv_status),
+			 sizeof(p->thinhv_status) - strlen(p->thinhv_status),
+			 "; no IOMMU tables among them: DMA not confined by "
+			 "thinhv");
 
 	/*
 	 * An OS that enabled translation keeps the IOMMU: thinhv refuses to
@@ -912,10 +921,15 @@ static void decide_platform(struct audit_inv *inv)
 	if (p->nos_units && p->ngroups) {
 		snprintf(p->owner, sizeof(p->owner), "os");
 		snprintf(p->translation, sizeof(p->translation), "on");
-	} else if (p->thinhv_loaded && p->hv.launched) {
-		/* /dev/thinhv ABI 1 does not report IOMMU state. */
+	} else if (p->thinhv_loaded && p->hv.launched && hv_iommu) {
+		/*
+		 * /dev/thinhv ABI 1 does not report IOMMU state; IOMMU tables
+		 * among thinhv's protected ranges are the evidence that it
+		 * programs the IOMMU. Without them, fail closed: nobody
+		 * translates.
+		 */
 		snprintf(p->owner, sizeof(p->owner), "thinhv");
-		snprintf(p->translation, sizeof(p->translation), "unknown");
+		snprintf(p->translation, sizeof(p->translation), "on");
 	} else {
 		snprintf(p->owner, sizeof(p->owner), "none");
 		snprintf(p->translation, sizeof(p->translation), "off");

@@ -26,7 +26,7 @@ static const char *const recs[] = {
 	"host-vm",	     "intel-server",   "amd-server",
 	"laptop-tb",	     "intel-unpriv",   "lab-amd-thinhv",
 	"lab-intel-os-owns", "malformed-dmar", "lab-amd",
-	"lab-intel-iommu",
+	"lab-intel-iommu",   "lab-amd-hv",
 };
 
 static const char *cli(void)
@@ -430,6 +430,12 @@ static void test_audit_expected_findings(void)
 				  "high   THV-IOMMU-001 platform"));
 	CU_ASSERT_TRUE(output_has("scan --replay lab-intel-iommu",
 				  "DMAR   DRHD  0xfed90000"));
+	/* Recorded in the lab with the real thinhv.ko loaded (insmod only, no
+	 * IOMMU tables yet): the hypervisor is reachable by DMA. */
+	CU_ASSERT_TRUE(output_has("scan --replay lab-amd-hv",
+				  "no IOMMU tables among them"));
+	CU_ASSERT_TRUE(output_has("scan --replay lab-amd-hv",
+				  "high   THV-HV-001    0000:00:04.0"));
 	/* HTML keeps the text sections' line breaks. */
 	CU_ASSERT_TRUE(output_has("report --html --replay lab-amd-thinhv",
 				  "<pre>thinhv scan of lab-amd-thinhv-launched "

@@ -19,7 +19,7 @@ run() { # name cmd args...
 }
 : >"$gold/exit-status"
 for r in host-vm intel-server amd-server laptop-tb intel-unpriv \
-	lab-amd-thinhv lab-intel-os-owns malformed-dmar lab-amd lab-intel-iommu; do
+	lab-amd-thinhv lab-intel-os-owns malformed-dmar lab-amd lab-intel-iommu lab-amd-hv; do
 	run "$r.scan.txt" scan --replay "$r"
 	run "$r.scan.json" scan --replay "$r" --json
 	run "$r.compare.txt" compare --replay "$r"

@@ -164,15 +164,57 @@ else
 	fail record-replay "$(diff /tmp/live.txt /tmp/replay.txt | head -n 5 | tr '\n' '|')"
 fi
 
-# The recording goes to the serial log so the host can keep it as test
-# data (tests/data/recordings/lab-$PROFILE): tar | gzip | base64 between
-# markers. Not on Bochs: its slow UART loses the tail (and the end marker)
+# With thinhv loaded (QEMU profiles: SVM), the scan reads /dev/thinhv:
+# launched on every CPU, its protected ranges, and the edu engines then
+# under thinhv's policy rather than reaching all RAM.
+case $PROFILE in
+amd | intel-iommu)
+	. /lab/scenarios/hv_lib.sh
+	if hv_load; then
+		thinhv scan --json --record /tmp/rec-hv >/tmp/hv.json 2>/tmp/hv.err
+		hrc=$?
+		if [ $((hrc & 4)) -eq 0 ] &&
+			grep -q '"status_read": true' /tmp/hv.json &&
+			grep -q '"launched": true' /tmp/hv.json; then
+			pass scan-reads-thinhv "$(grep '"status": "thinhv' /tmp/hv.json | tr -s ' ')"
+		else
+			fail scan-reads-thinhv "exit $hrc $(head -c 300 /tmp/hv.err) $(grep -A3 '"thinhv": {' /tmp/hv.json | tr -d '\n')"
+		fi
+		expect_eq scan-thinhv-cpus "$(sed -n 's/.*"cpus": \([0-9]*\).*/\1/p' /tmp/hv.json)" "$NCPUS"
+		nr=$(grep -c '"kind": "hv-' /tmp/hv.json)
+		if [ "$nr" -ge 1 ]; then
+			pass scan-thinhv-ranges "$nr hypervisor range(s)"
+		else
+			fail scan-thinhv-ranges "no hv-mem/hv-code range reported"
+		fi
+		# IOMMU tables among the protected ranges are the only ABI-1
+		# evidence that thinhv programs the IOMMU; without them the scan
+		# must say the hypervisor is reachable by DMA (fail closed).
+		owner=$(sed -n 's/.*"owner": "\([a-z]*\)".*/\1/p' /tmp/hv.json)
+		if grep -q '"kind": "iommu"' /tmp/hv.json; then
+			expect_eq scan-owner-thinhv "$owner" thinhv
+		elif grep -q '"id": "THV-HV-001"' /tmp/hv.json; then
+			pass scan-hv-reachable "no IOMMU tables: owner $owner, THV-HV-001"
+		else
+			fail scan-hv-reachable "no IOMMU tables but no THV-HV-001 (owner $owner)"
+		fi
+		check unload-after-scan rmmod thinhv
+	fi
+	;;
+esac
+
+# The recordings (without, and with thinhv loaded) go to the serial log so
+# the host can keep them as test data (tests/data/recordings/from-lab.sh):
+# tar | gzip | base64 between markers. Not on Bochs: its slow UART loses the tail (and the end marker)
 # when the guest powers off right after a dump of this size.
 if [ "$PROFILE" != vmx ] && command -v base64 >/dev/null &&
 	command -v tar >/dev/null; then
-	echo "@@AUDITREC-BEGIN $PROFILE"
-	tar -C /tmp -c rec | gzip -9 | base64
-	echo "@@AUDITREC-END"
+	for r in rec rec-hv; do
+		[ -d /tmp/$r ] || continue
+		echo "@@AUDITREC-BEGIN $r"
+		tar -C /tmp -c $r | gzip -9 | base64
+		echo "@@AUDITREC-END"
+	done
 fi
 
 # Every JSON document the guest produces has the same shape as on the host;
