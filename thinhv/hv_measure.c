@@ -9,6 +9,10 @@
  * the module's sources computed at build time, backend, ABI, nested paging
  * depth, lock), not the relocated text: module text differs per load
  * address, so its digest could never match a reference value.
+ * ATT_TAG_POLICY covers the enforced in-kernel copy of the policy blob;
+ * ATT_TAG_ISOLATION the canonical isolation state (tcg_log.h): every
+ * device's IOMMU domain and every protected range, measured once
+ * translation is on and every range is registered.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -16,6 +20,8 @@
 #include <linux/uaccess.h>
 
 #include "thinhv/att_kern.h"
+#include "thinhv/iommu.h"
+#include "thinhv/tcg_log.h"
 #include "thinhv/thinhv_ioctl.h"
 #include "thinhv/hv_kern.h"
 #include "hv_main.h"
@@ -27,6 +33,66 @@ MODULE_PARM_DESC(require_tpm,
 
 static struct att_measure hv_att;
 static bool hv_att_ready;
+
+/* The policy as enforced: the IOMMU driver's validated copy. */
+static int measure_policy(struct hv_launch *l)
+{
+	const void *blob = l->policy;
+	size_t len = l->policy_len;
+
+	if (hv_iommu_policy_blob(&blob, &len) && !blob)
+		return 0; /* no policy enforced: nothing to claim */
+	return att_measure(&hv_att, ATT_TAG_POLICY, blob, len);
+}
+
+static int measure_isolation(struct hv_launch *l)
+{
+	const struct hv_ranges *rs = &l->host->ranges;
+	struct att_iso_device *dev = NULL;
+	struct att_iso_range *rng = NULL;
+	u32 ndev = 0, i;
+	size_t need, len;
+	u8 *buf = NULL;
+	int rc;
+
+	rc = hv_iommu_iso_devices(NULL, 0, &ndev);
+	if (rc && rc != -ENOSPC)
+		return rc;
+	dev = kcalloc(max_t(u32, ndev, 1), sizeof(*dev), GFP_KERNEL);
+	rng = kcalloc(max_t(u32, rs->n, 1), sizeof(*rng), GFP_KERNEL);
+	rc = -ENOMEM;
+	if (!dev || !rng)
+		goto out;
+	rc = hv_iommu_iso_devices(dev, ndev, &ndev);
+	if (rc)
+		goto out;
+	for (i = 0; i < rs->n; i++) {
+		rng[i].base = rs->r[i].base;
+		rng[i].len = rs->r[i].len;
+		rng[i].kind = rs->r[i].kind;
+		rng[i].access = rs->r[i].access;
+	}
+	need = att_isolation_size(ndev, rs->n);
+	rc = -EOVERFLOW;
+	if (!need)
+		goto out;
+	buf = kvmalloc(need, GFP_KERNEL);
+	rc = -ENOMEM;
+	if (!buf)
+		goto out;
+	rc = att_isolation_encode(dev, ndev, rng, rs->n, buf, need, &len);
+	if (!rc)
+		rc = att_measure(&hv_att, ATT_TAG_ISOLATION, buf, len);
+	if (!rc)
+		pr_info("thinhv: measured isolation state: %u devices, %u "
+			"protected ranges\n",
+			ndev, rs->n);
+out:
+	kvfree(buf);
+	kfree(rng);
+	kfree(dev);
+	return rc;
+}
 
 int hv_hook_measure(struct hv_launch *l)
 {
@@ -52,9 +118,10 @@ int hv_hook_measure(struct hv_launch *l)
 		return -ENOMEM;
 	rc = att_measure(&hv_att, ATT_TAG_HYPERVISOR, desc, strlen(desc));
 	kfree(desc);
-	if (!rc && l->policy)
-		rc = att_measure(&hv_att, ATT_TAG_POLICY, l->policy,
-				 l->policy_len);
+	if (!rc)
+		rc = measure_policy(l);
+	if (!rc)
+		rc = measure_isolation(l);
 	if (rc)
 		pr_err("thinhv: measurement failed: %s (%d)\n",
 		       att_measure_reason(&hv_att), rc);

@@ -490,6 +490,20 @@ static uint32_t iso_key(const struct att_iso_device *d)
 	return (uint32_t)d->segment << 16 | (uint32_t)d->bus << 8 | d->devfn;
 }
 
+int hv_iommu_policy_blob(const void **blob, size_t *len)
+{
+	int rc = -ENOENT;
+
+	mutex_lock(&hv_iommu_lock);
+	if (g_io && g_io->blob) {
+		*blob = g_io->blob;
+		*len = g_io->blob_len;
+		rc = 0;
+	}
+	mutex_unlock(&hv_iommu_lock);
+	return rc;
+}
+
 int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n)
 {
 	uint32_t i, k, cnt = 0;

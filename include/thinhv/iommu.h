@@ -303,6 +303,13 @@ void hv_iommu_teardown(void);
 #define HV_IOMMU_ISO_UNITY 0x100u
 struct att_iso_device;
 int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n);
+
+/*
+ * The validated in-kernel copy of the enforced policy blob (what the
+ * measurement must cover: the bytes enforced, not the caller's). -ENOENT
+ * when no policy is enforced. Valid until hv_iommu_teardown().
+ */
+int hv_iommu_policy_blob(const void **blob, size_t *len);
 #endif
 
 #endif /* THINHV_IOMMU_H */

@@ -82,7 +82,7 @@ say "the OS's own disk controller (AHCI, identity domain) keeps working; the hyp
 say "== 6. Attestation: the TPM vouches for what is enforced =="
 thinhv ak create -o /tmp/ak.pub >/tmp/ak.out 2>&1 || fail ak-create "$(tail -n 2 /tmp/ak.out | tr '\n' '|')"
 NONCE=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-thinhv report --json >/tmp/report.json 2>/tmp/report.err
+thinhv scan --json >/tmp/report.json 2>/tmp/report.err
 say "auditor's nonce $NONCE; the quote covers PCRs 0-7 and 12 and binds SHA-256(nonce || isolation report)"
 if thinhv attest --nonce $NONCE -o /tmp/evidence.bin --report /tmp/report.json >/tmp/attest.out 2>&1; then
 	pass attest "$(tail -n 1 /tmp/attest.out)"
