@@ -81,8 +81,8 @@ else
 	skip devices-match-lspci-vvv "no pciutils lspci in the guest image"
 fi
 
-# busybox lspci: same functions, same ids (its output is "BB:DD.F ... VVVV:DDDD").
-if lspci >/tmp/lspci.out 2>/dev/null && [ -s /tmp/lspci.out ]; then
+# lspci -n (or busybox lspci): same functions, same ids ("BB:DD.F ... VVVV:DDDD").
+if { lspci -n 2>/dev/null || busybox lspci; } >/tmp/lspci.out && [ -s /tmp/lspci.out ]; then
 	sed -n 's/^\([0-9a-f:.]*\) .* \([0-9a-f]\{4\}:[0-9a-f]\{4\}\).*/\1 \2/p' \
 		/tmp/lspci.out | sort >/tmp/lspci.ids
 	awk '{ sub(/^0000:/, "", $1); print $1, $2 ":" $3 }' /tmp/scan.devs |
