@@ -177,6 +177,7 @@ struct audit_platform {
 		char build[48], backend[8];
 		unsigned int hv_abi, launched, locked, ncpus, paging_levels;
 		unsigned long long footprint, denials, exits;
+		char isolation[65]; /* measured isolation-state SHA-256, hex */
 	} hv;
 	struct audit_range hv_ranges[64]; /* thinhv-protected ranges */
 	int nhv_ranges;

@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "thinhv/compat.h"
 #include "thinhv/thinhv_ioctl.h"
+#include "auditcli/cli.h"
 
 #define PCI_DEVS "/sys/bus/pci/devices"
 
@@ -775,6 +776,20 @@ static int hv_status_produce(char **buf, size_t *len)
 			r.access);
 	}
 	close(fd);
+	/* The measured isolation state, as the launch event log has it. */
+	{
+		uint8_t *log = NULL, dig[32];
+		size_t loglen = 0;
+
+		if (!cli_thinhv_measure_log(&log, &loglen) &&
+		    !cli_isolation_digest(log, loglen, dig)) {
+			fprintf(f, "isolation_state_sha256: ");
+			for (int i = 0; i < 32; i++)
+				fprintf(f, "%02x", dig[i]);
+			fprintf(f, "\n");
+		}
+		free(log);
+	}
 	if (fclose(f))
 		return -EIO;
 	return 0;
@@ -822,6 +837,15 @@ static int hv_status_parse(struct audit_src *s, struct audit_platform *p,
 		if (!strncmp(line, "build: ", 7)) {
 			snprintf(p->hv.build, sizeof(p->hv.build), "%s",
 				 line + 7);
+			continue;
+		}
+		if (!strncmp(line, "isolation_state_sha256: ", 24)) {
+			const char *h = line + 24;
+
+			if (strlen(h) != 64 ||
+			    strspn(h, "0123456789abcdef") != 64)
+				goto bad;
+			memcpy(p->hv.isolation, h, 65);
 			continue;
 		}
 		if (sscanf(line, "%31[a-z_]: %63s%c", key, val, &extra) != 2)

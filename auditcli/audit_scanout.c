@@ -513,6 +513,11 @@ void audit_json_scan_body(struct audit_json *j, const struct audit_inv *inv,
 		audit_json_obj_end(j);
 	}
 	audit_json_arr_end(j);
+	/* Top level, where `thinhv verify` looks: the report states the
+	 * isolation state measured into the TPM (docs/evidence.md). */
+	if (inv->plat.thinhv_status_read && inv->plat.hv.isolation[0])
+		audit_json_str(j, "isolation_state_sha256",
+			       inv->plat.hv.isolation);
 	audit_json_obj(j, "summary");
 	audit_json_int(j, "devices", inv->ndevs);
 	audit_json_int(j, "high", cnt[AUDIT_SEV_HIGH]);

@@ -8,6 +8,8 @@
 #define THINHV_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -38,6 +40,11 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* True when colour may be used on this stream (a tty and NO_COLOR unset). */
 bool cli_colour(FILE *f);
+
+/* thinhv.ko's launch event log (THINHV_IOC_MEASURE_LOG); 0 or -errno. */
+int cli_thinhv_measure_log(uint8_t **out, size_t *out_len);
+/* The SHA-256 of the one isolation-state measurement in a thinhv log. */
+int cli_isolation_digest(const uint8_t *log, size_t len, uint8_t out[32]);
 
 #define CLI_COMMAND(id, cname, csummary, crun)                                \
 	static struct cli_command id##_cmd = { cname, csummary, crun, NULL }; \

@@ -5,7 +5,6 @@
  * evidence bundle (host userspace; needs the TPM).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,8 +12,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <linux/types.h>
 #include <sodium.h>
 
 #include "auditcli/cli.h"
@@ -43,58 +40,6 @@ static void attest_usage(FILE *f)
 		"                  through " THINHV_DEV ")\n"
 		"  --firmware-log  default %s when readable\n",
 		ATT_THINHV_PCR, FW_LOG_PATH);
-}
-
-/*
- * The launch event log straight from the loaded module (THINHV_IOC_MEASURE_LOG):
- * ask for the size first, then fetch; the log only grows, so retry once if it
- * grew between the two calls.
- */
-static int read_module_log(uint8_t **out, size_t *out_len)
-{
-	struct thinhv_mlog m;
-	uint8_t *buf = NULL;
-	int fd, rc = -EIO;
-
-	fd = open(THINHV_DEV, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (int tries = 0; tries < 3; tries++) {
-		memset(&m, 0, sizeof(m));
-		m.size = sizeof(m);
-		m.abi = THINHV_IOCTL_ABI;
-		m.cap = 0;
-		if (ioctl(fd, THINHV_IOC_MEASURE_LOG, &m) == 0) {
-			rc = m.len ? 0 : -ENODATA;
-			break;
-		}
-		if (errno != ENOSPC || m.len == 0 || m.len > LOG_MAX) {
-			rc = -errno;
-			break;
-		}
-		free(buf);
-		buf = malloc(m.len);
-		if (!buf) {
-			rc = -ENOMEM;
-			break;
-		}
-		m.cap = m.len;
-		m.len = 0; /* an input of zero: the module fills it in */
-		m.buf = (uint64_t)(uintptr_t)buf;
-		if (ioctl(fd, THINHV_IOC_MEASURE_LOG, &m) == 0) {
-			*out = buf;
-			*out_len = m.len;
-			buf = NULL;
-			rc = 0;
-			break;
-		}
-		rc = -errno;
-		if (errno != ENOSPC)
-			break;
-	}
-	free(buf);
-	close(fd);
-	return rc;
 }
 
 static double now_ms(void)
@@ -194,7 +139,7 @@ static int cmd_attest(int argc, char **argv)
 		rc = att_read_file(log_path, LOG_MAX, &log, &log_len);
 	} else {
 		log_path = THINHV_DEV;
-		rc = read_module_log(&log, &log_len);
+		rc = cli_thinhv_measure_log(&log, &log_len);
 	}
 	if (rc) {
 		cli_err("attest: %s: %s%s", log_path, strerror(-rc),
