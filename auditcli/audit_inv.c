@@ -20,6 +20,7 @@
 #include "thinhv/compat.h"
 #include "thinhv/thinhv_ioctl.h"
 #include "auditcli/cli.h"
+#include "thinhv/tcg_log.h"
 
 #define PCI_DEVS "/sys/bus/pci/devices"
 
@@ -782,7 +783,7 @@ static int hv_status_produce(char **buf, size_t *len)
 		size_t loglen = 0;
 
 		if (!cli_thinhv_measure_log(&log, &loglen) &&
-		    !cli_isolation_digest(log, loglen, dig)) {
+		    !cli_measured_digest(log, loglen, ATT_TAG_ISOLATION, dig)) {
 			fprintf(f, "isolation_state_sha256: ");
 			for (int i = 0; i < 32; i++)
 				fprintf(f, "%02x", dig[i]);

@@ -43,8 +43,9 @@ bool cli_colour(FILE *f);
 
 /* thinhv.ko's launch event log (THINHV_IOC_MEASURE_LOG); 0 or -errno. */
 int cli_thinhv_measure_log(uint8_t **out, size_t *out_len);
-/* The SHA-256 of the one isolation-state measurement in a thinhv log. */
-int cli_isolation_digest(const uint8_t *log, size_t len, uint8_t out[32]);
+/* The SHA-256 of the one measurement with this ATT_TAG_* in a thinhv log. */
+int cli_measured_digest(const uint8_t *log, size_t len, uint32_t tag,
+			uint8_t out[32]);
 
 #define CLI_COMMAND(id, cname, csummary, crun)                                \
 	static struct cli_command id##_cmd = { cname, csummary, crun, NULL }; \

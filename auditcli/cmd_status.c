@@ -6,8 +6,10 @@
  * protected range, stable for scripts (tests/lab/scenarios/hv_*.sh).
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -16,6 +18,7 @@
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
 #include "thinhv/thinhv_ioctl.h"
+#include "thinhv/tcg_log.h"
 
 static const char *const counter_names[HV_CNT_MAX] = {
 	[HV_CNT_EXITS] = "exits",
@@ -109,6 +112,67 @@ static int print_ranges(int fd, uint32_t n)
 	return 0;
 }
 
+/* What the launch measured into the TPM (PCR 12), from the event log. */
+static void print_measurements(void)
+{
+	static const struct {
+		uint32_t tag;
+		const char *name;
+	} tags[] = { { ATT_TAG_HYPERVISOR, "hypervisor" },
+		     { ATT_TAG_POLICY, "policy" },
+		     { ATT_TAG_ISOLATION, "isolation-state" } };
+	uint8_t *log = NULL, d[32];
+	size_t len = 0;
+	int rc = cli_thinhv_measure_log(&log, &len);
+
+	if (rc) {
+		printf("measured: none (%s)\n", strerror(-rc));
+		return;
+	}
+	for (size_t i = 0; i < HV_ARRAY_SIZE(tags); i++) {
+		printf("measured: %s ", tags[i].name);
+		if (cli_measured_digest(log, len, tags[i].tag, d)) {
+			printf("absent\n");
+			continue;
+		}
+		for (int k = 0; k < 32; k++)
+			printf("%02x", d[k]);
+		printf("\n");
+	}
+	free(log);
+}
+
+/*
+ * The IOMMU driver's read-only state files (per-device domains, faults),
+ * copied line by line with anything unprintable replaced: module output is
+ * still input here. Returns the number of faults recorded, or -1.
+ */
+static long print_iommu_file(const char *name, const char *prefix)
+{
+	char path[128], line[256];
+	unsigned long long total;
+	long faults = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/thinhv/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	for (int n = 0; n < 4096 && fgets(line, sizeof(line), f); n++) {
+		line[strcspn(line, "\n")] = 0;
+		for (char *c = line; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				*c = '?';
+		if (sscanf(line, "faults %llu", &total) == 1)
+			faults = total > (unsigned long long)LONG_MAX
+				     ? LONG_MAX
+				     : (long)total;
+		printf("%s%s\n", prefix, line);
+	}
+	fclose(f);
+	return faults;
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	struct thinhv_version v;
@@ -144,9 +208,15 @@ static int cmd_status(int argc, char **argv)
 	if (print_cpus(fd) || print_ranges(fd, s.nranges))
 		rc = CLI_EXIT_ERROR;
 	close(fd);
+	print_measurements();
+	print_iommu_file("iommu_status", "iommu: ");
+	/* A recorded DMA fault is a device that tried to escape its domain. */
+	if (print_iommu_file("iommu_faults", "fault: ") > 0)
+		rc |= CLI_EXIT_WARN;
 	return rc;
 }
 
 CLI_COMMAND(status, "status",
-	    "live hypervisor state from /dev/thinhv: CPUs, counters, ranges",
+	    "live hypervisor state: CPUs, counters, ranges, measurements, "
+	    "DMA domains, faults",
 	    cmd_status)

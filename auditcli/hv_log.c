@@ -70,31 +70,33 @@ int cli_thinhv_measure_log(uint8_t **out, size_t *out_len)
 	return rc;
 }
 
-struct iso_find {
+struct tag_find {
+	uint32_t tag;
 	const uint8_t *digest;
 	int count;
 };
 
-static int find_isolation(void *ctx, const struct att_event *ev)
+static int find_tag(void *ctx, const struct att_event *ev)
 {
-	struct iso_find *f = ctx;
+	struct tag_find *f = ctx;
 	struct att_err err = { 0, NULL };
 	uint32_t tag;
 
 	if (ev->pcr != ATT_THINHV_PCR || att_event_tag(ev, &tag, &err) ||
-	    tag != ATT_TAG_ISOLATION)
+	    tag != f->tag)
 		return 0;
 	f->digest = att_event_digest(ev, ATT_ALG_SHA256);
 	f->count++;
 	return 0;
 }
 
-/* Exactly one isolation-state record with a SHA-256 digest, or -ENOENT. */
-int cli_isolation_digest(const uint8_t *log, size_t len, uint8_t out[32])
+/* Exactly one record of this tag with a SHA-256 digest, or -ENOENT. */
+int cli_measured_digest(const uint8_t *log, size_t len, uint32_t tag,
+			uint8_t out[32])
 {
-	struct iso_find f = { NULL, 0 };
+	struct tag_find f = { tag, NULL, 0 };
 	struct att_err err = { 0, NULL };
-	int rc = att_log_parse(log, len, NULL, find_isolation, &f, &err);
+	int rc = att_log_parse(log, len, NULL, find_tag, &f, &err);
 
 	if (rc)
 		return rc;
