@@ -206,7 +206,7 @@ static void test_audit_malformed_recordings(void)
 	static const char *const bad[] = {
 		"bad-caplist", "bad-config-size",   "bad-group-type",
 		"bad-iomem",   "bad-manifest",	    "bad-no-manifest",
-		"bad-symlink", "bad-thinhv-status",
+		"bad-symlink", "bad-thinhv-status", "bad-thinhv-isolation",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -450,6 +450,13 @@ def malformed():
     r.file('/dev/thinhv.status', 'thinhv-status 1\nlaunched: yes\n')
     r.done()
 
+    r = Rec('bad-thinhv-isolation', 'bad')
+    r.dev('0000:01:00.0', good)
+    r.file('/dev/thinhv', '')
+    r.file('/dev/thinhv.status', 'thinhv-status 1\nlaunched: 1\n'
+           'isolation_state_sha256: 59238382E9477E9DA9CF4239892952888310b68e554c918966965a71c13b0ab1\n')
+    r.done()
+
     r = Rec('bad-no-manifest', 'bad')
     # no done(): the manifest is missing
 
