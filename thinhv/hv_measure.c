@@ -26,10 +26,12 @@
 #include "thinhv/hv_kern.h"
 #include "hv_main.h"
 
-static bool require_tpm;
+/* Fail closed: an unmeasured launch is an explicit choice (require_tpm=0). */
+static bool require_tpm = true;
 module_param(require_tpm, bool, 0444);
 MODULE_PARM_DESC(require_tpm,
-		 "1: refuse to launch without a TPM 2.0 to measure into");
+		 "1 (default): refuse to launch without a TPM 2.0 to measure "
+		 "into; 0: launch unmeasured");
 
 static struct att_measure hv_att;
 static bool hv_att_ready;
@@ -102,7 +104,8 @@ int hv_hook_measure(struct hv_launch *l)
 	if (!hv_att_ready) {
 		rc = att_measure_init(&hv_att, require_tpm);
 		if (rc) {
-			pr_err("thinhv: measurement unavailable: %s (%d)\n",
+			pr_err("thinhv: refused: measurement unavailable: %s "
+			       "(%d); require_tpm=0 launches unmeasured\n",
 			       att_measure_reason(&hv_att), rc);
 			return rc;
 		}

@@ -11,6 +11,18 @@ while [ $i -lt "$NCPUS" ]; do
 	desc_probe --cpu $i >/tmp/desc.$i
 	i=$((i + 1))
 done
+# Without a TPM the default is to refuse: an unmeasured launch must be
+# asked for (require_tpm=0), never the silent fallback.
+if [ ! -e /dev/tpm0 ]; then
+	if insmod $HV_KO allow_nested=1 2>/dev/null; then
+		fail refuse-unmeasured "launched without a TPM and without require_tpm=0"
+		rmmod thinhv
+	else
+		r=$(dmesg | grep 'thinhv: refused: measurement unavailable' | tail -n 1)
+		[ -n "$r" ] && pass refuse-unmeasured "${r#*] }" ||
+			fail refuse-unmeasured "no reason in dmesg"
+	fi
+fi
 hv_load || exit 0
 hv_sig_all thinhv signature
 check ioctl-validation hv_ioctl
