@@ -48,7 +48,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/%.o)
 
-.PHONY: all tools module check unit lint lab demo bench fuzz soak install \
+.PHONY: all tools module check check-extended unit lint lab demo bench fuzz \
+	soak install \
 	clean deps lab-deps
 
 all: tools module
@@ -108,6 +109,11 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) lint
 	$(MAKE) lab
+
+# Longer lab runs (more Bochs boots, 60 s stress): not in CI's budget.
+check-extended: deps module
+	$(MAKE) SAN= tools
+	LAB_SUITE=$(SRC)/tests/lab/suite.extended $(SRC)/tests/lab/check
 
 demo: deps
 	$(MAKE) tools module
