@@ -451,12 +451,14 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock)
 			       cpu);
 			rc = -EBUSY;
 		} else if (rc == -EBUSY) {
-			pr_err("thinhv: refused: cpu%u has EFER.SVME set "
-			       "(another hypervisor)\n",
-			       cpu);
+			/* The backend's own line names the bit (EFER.SVME,
+			 * CR4.VMXE); this one is vendor-neutral. */
+			pr_err("thinhv: refused: cpu%u is already in use by "
+			       "another hypervisor (%s)\n",
+			       cpu, l->ops->name);
 		} else if (rc) {
-			pr_err("thinhv: refused: cpu%u: SVM unusable (%d)\n",
-			       cpu, rc);
+			pr_err("thinhv: refused: cpu%u: %s unusable (%d)\n",
+			       cpu, l->ops->name, rc);
 		}
 		if (rc)
 			goto unlock;
