@@ -10,55 +10,10 @@
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
 #include "thinhv/hv_exit.h"
+#include "thinhv/hv_host_diag.h"
 #include "thinhv/svm.h"
 #include "thinhv/svm_hw.h"
 #include "thinhv/svm_regs.h"
-
-#define COM1 0x3f8
-#define UART_LSR 5
-#define UART_LSR_THRE 0x20
-
-/* Best effort, bounded: the OS's serial driver may be mid-transmit. */
-static void serial_putc(char ch)
-{
-	unsigned int spin;
-
-	for (spin = 0; spin < 100000; spin++)
-		if (svm_inb(COM1 + UART_LSR) & UART_LSR_THRE)
-			break;
-	svm_outb(COM1, (uint8_t)ch);
-}
-
-static void serial_puts(const char *s)
-{
-	while (*s)
-		serial_putc(*s++);
-}
-
-static void serial_hex(uint64_t v)
-{
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	serial_puts("0x");
-	for (i = 60; i >= 0; i -= 4)
-		serial_putc(digits[(v >> i) & 0xf]);
-}
-
-/*
- * Stop the machine: nothing in host mode can recover, and resuming the OS
- * after an unexplained exit would be a silent security decision. An empty
- * IDT turns the next exception into a shutdown (triple fault), which the
- * lab sees as a reset and real hardware as a reboot.
- */
-static void __attribute__((noreturn)) host_stop(void)
-{
-	struct svm_dtr none = { 0, 0 };
-
-	asm volatile("lidt %0\n\tint3" ::"m"(none));
-	for (;;)
-		asm volatile("cli; hlt");
-}
 
 void svm_host_fault(uint64_t vector, uint64_t *frame)
 {

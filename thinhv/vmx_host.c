@@ -11,59 +11,15 @@
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
 #include "thinhv/hv_exit.h"
+#include "thinhv/hv_host_diag.h"
 #include "thinhv/vmx.h"
 #include "thinhv/vmx_caps.h"
 #include "thinhv/vmx_hw.h"
 #include "thinhv/vmx_regs.h"
 
-#define COM1 0x3f8
-#define UART_LSR 5
-#define UART_LSR_THRE 0x20
-
 #define VEC_NMI 2
 #define VEC_UD 6
 #define VEC_GP 13
-
-/* Best effort, bounded: the OS's serial driver may be mid-transmit. */
-static void serial_putc(char ch)
-{
-	unsigned int spin;
-
-	for (spin = 0; spin < 100000; spin++)
-		if (vmx_inb(COM1 + UART_LSR) & UART_LSR_THRE)
-			break;
-	vmx_outb(COM1, (uint8_t)ch);
-}
-
-static void serial_puts(const char *s)
-{
-	while (*s)
-		serial_putc(*s++);
-}
-
-static void serial_hex(uint64_t v)
-{
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	serial_puts("0x");
-	for (i = 60; i >= 0; i -= 4)
-		serial_putc(digits[(v >> i) & 0xf]);
-}
-
-/*
- * Stop the machine: nothing in root mode can recover, and resuming the OS
- * after an unexplained exit would be a silent security decision. An empty
- * IDT turns the next exception into a shutdown.
- */
-static void __attribute__((noreturn)) host_stop(void)
-{
-	struct vmx_dtr none = { 0, 0 };
-
-	asm volatile("lidt %0\n\tint3" ::"m"(none));
-	for (;;)
-		asm volatile("cli; hlt");
-}
 
 void vmx_host_fault(uint64_t vector, uint64_t *frame)
 {
