@@ -308,6 +308,15 @@ int audit_parse_opts(int argc, char **argv, struct audit_opts *o, bool report,
 int audit_load(const struct audit_opts *o, struct audit_src **src,
 	       struct audit_inv *inv);
 
+/*
+ * The common end of scan/compare/report: the --baseline diff (when baseline
+ * is set; to stderr when stdout carries JSON/HTML), flush, free, and close
+ * the source (writing a --record manifest). Returns CLI exit bits.
+ */
+int audit_finish(const struct audit_opts *o, const char *baseline,
+		 struct audit_src *src, struct audit_inv *inv,
+		 struct audit_findings *fs);
+
 /* Scan sections, shared by scan and report. */
 void audit_print_scan_text(const struct audit_inv *inv,
 			   const struct audit_findings *fs, FILE *f,

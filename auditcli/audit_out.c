@@ -362,3 +362,33 @@ int audit_load(const struct audit_opts *o, struct audit_src **src,
 	}
 	return 0;
 }
+
+int audit_finish(const struct audit_opts *o, const char *baseline,
+		 struct audit_src *src, struct audit_inv *inv,
+		 struct audit_findings *fs)
+{
+	int rc = 0;
+
+	if (baseline) {
+		char err[512] = "";
+		/* The diff goes to stderr when stdout carries JSON/HTML. */
+		FILE *out = o->json || o->html ? stderr : stdout;
+
+		if (audit_baseline_diff(baseline, inv, fs, out, err,
+					sizeof(err))) {
+			cli_err("--baseline: %s", err);
+			rc |= CLI_EXIT_ERROR;
+		}
+	}
+	if (fflush(stdout))
+		rc |= CLI_EXIT_ERROR;
+	audit_findings_free(fs);
+	audit_inv_free(inv);
+	if (audit_src_close(src)) {
+		if (o->record)
+			cli_err("--record %s: could not write the manifest",
+				o->record);
+		rc |= CLI_EXIT_ERROR;
+	}
+	return rc;
+}

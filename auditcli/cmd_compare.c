@@ -52,12 +52,8 @@ static int compare_run(int argc, char **argv)
 	} else {
 		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
 	}
-	if (fflush(stdout))
-		rc |= CLI_EXIT_ERROR;
-	audit_findings_free(&fs);
-	audit_inv_free(&inv);
-	if (audit_src_close(src))
-		rc |= CLI_EXIT_ERROR;
+	/* compare takes no --baseline: its output is not a scan. */
+	rc |= audit_finish(&o, NULL, src, &inv, &fs);
 	return rc;
 }
 

@@ -291,22 +291,7 @@ static int report_run(int argc, char **argv)
 		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
 		attestation_text(&att, rc, stdout);
 	}
-	if (o.baseline) {
-		char err[512] = "";
-		FILE *out = o.json || o.html ? stderr : stdout;
-
-		if (audit_baseline_diff(o.baseline, &inv, &fs, out, err,
-					sizeof(err))) {
-			cli_err("--baseline: %s", err);
-			rc |= CLI_EXIT_ERROR;
-		}
-	}
-	if (fflush(stdout))
-		rc |= CLI_EXIT_ERROR;
-	audit_findings_free(&fs);
-	audit_inv_free(&inv);
-	if (audit_src_close(src))
-		rc |= CLI_EXIT_ERROR;
+	rc |= audit_finish(&o, o.baseline, src, &inv, &fs);
 	return rc;
 }
 

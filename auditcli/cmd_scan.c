@@ -47,25 +47,7 @@ static int scan_run(int argc, char **argv)
 	} else {
 		audit_print_scan_text(&inv, &fs, stdout, cli_colour(stdout));
 	}
-	if (o.baseline) {
-		char err[512] = "";
-		/* The diff goes to stderr when stdout carries JSON/HTML. */
-		FILE *out = o.json || o.html ? stderr : stdout;
-
-		if (audit_baseline_diff(o.baseline, &inv, &fs, out, err,
-					sizeof(err))) {
-			cli_err("--baseline: %s", err);
-			rc |= CLI_EXIT_ERROR;
-		}
-	}
-	if (fflush(stdout))
-		rc |= CLI_EXIT_ERROR;
-	audit_findings_free(&fs);
-	audit_inv_free(&inv);
-	if (audit_src_close(src)) {
-		cli_err("--record %s: could not write the manifest", o.record);
-		rc |= CLI_EXIT_ERROR;
-	}
+	rc |= audit_finish(&o, o.baseline, src, &inv, &fs);
 	return rc;
 }
 
