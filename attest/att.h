@@ -210,9 +210,44 @@ struct att_check {
 
 struct att_verdict {
 	bool pass; /* false until every check passed */
+	/* Runtime policy replacements the thinhv log shows; -1 until the log
+	 * is well-formed and replays to the quoted PCR. */
+	int policy_changes;
 	unsigned int n;
 	struct att_check check[ATT_MAX_CHECKS];
 };
+
+/*
+ * The measurements of a thinhv log (docs/evidence.md section 2): the
+ * hypervisor, the launch (policy, isolation state) pair, then one pair per
+ * runtime policy replacement (or rollback). The last pair is what is in
+ * force now.
+ */
+struct att_measurements {
+	uint8_t hypervisor[32];
+	uint8_t launch_policy[32], launch_isolation[32];
+	uint8_t policy[32], isolation[32]; /* current: the last pair */
+	unsigned int changes;		   /* pairs after the launch pair */
+};
+
+/*
+ * Walk a thinhv log (hostile input) and check its grammar:
+ * HYPERVISOR (POLICY ISOLATION)+, every record a thinhv EV_EVENT_TAG in
+ * ATT_THINHV_PCR with a SHA-256 digest. 0, or -EINVAL with err naming the
+ * record offset (the log length for a log that ends too early) and the
+ * rule broken. Does not replay: the caller compares the PCR.
+ */
+int att_thinhv_measurements(const uint8_t *log, size_t len,
+			    struct att_measurements *m, struct att_err *err);
+
+/*
+ * For a live log that may be mid-swap (no grammar check): *count = records
+ * of this thinhv tag in ATT_THINHV_PCR, out (unless NULL) = the SHA-256
+ * digest of the last one. 0; -ENOENT when there is none or the last has no
+ * SHA-256 digest; -EINVAL for a malformed log.
+ */
+int att_log_tag_last(const uint8_t *log, size_t len, uint32_t tag,
+		     uint8_t out[32], unsigned int *count);
 
 /* Reference values (file format in docs/evidence.md). */
 struct att_reference {

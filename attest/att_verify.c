@@ -6,6 +6,7 @@
  * starts false and becomes true only when no check failed.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ static const char *const check_names[] = {
 	"pcr-selection",
 	"pcr-digest",
 	"thinhv-log",
+	"runtime-policy",
 	"firmware-log",
 	"reference-pcrs",
 	"hypervisor-digest",
@@ -62,6 +64,10 @@ static const char *const check_names[] = {
 	"isolation-digest",
 	"report-isolation",
 };
+
+/* check_names[0 .. CORE_CHECKS-1] (bundle .. runtime-policy) must each PASS
+ * (ak-attributes may WARN) for the verdict to pass. */
+#define CORE_CHECKS 11
 
 /* Report every check not yet listed as not evaluated (it cannot pass). */
 static void skip_rest(struct att_verdict *v, const char *why)
@@ -79,62 +85,166 @@ static void skip_rest(struct att_verdict *v, const char *why)
 	}
 }
 
-struct measured {
-	uint32_t seen; /* bit per tag index 1..3 */
-	uint8_t digest[4][32];
-	const char *why;
-	size_t off;
+/* Where a walk of HYPERVISOR (POLICY ISOLATION)+ stands. */
+enum log_state {
+	LOG_START,  /* nothing yet: the hypervisor comes first */
+	LOG_HV,	    /* hypervisor measured: the launch policy comes next */
+	LOG_POLICY, /* a policy measured: its isolation state comes next */
+	LOG_PAIR,   /* a pair complete: the log may end, or a swap follows */
 };
 
-static int tag_index(uint32_t tag)
+struct log_walk {
+	struct att_measurements *m;
+	enum log_state state;
+	unsigned int pairs;
+	const char *why;
+};
+
+static int refuse(struct log_walk *w, const char *why)
 {
-	switch (tag) {
-	case ATT_TAG_HYPERVISOR:
-		return 1;
-	case ATT_TAG_POLICY:
-		return 2;
-	case ATT_TAG_ISOLATION:
-		return 3;
-	}
+	w->why = why;
+	return -EINVAL;
+}
+
+static int walk_hypervisor(struct log_walk *w, const uint8_t *d)
+{
+	if (w->state != LOG_START)
+		return refuse(w, "hypervisor measured again: it is measured "
+				 "once, first");
+	memcpy(w->m->hypervisor, d, 32);
+	w->state = LOG_HV;
 	return 0;
 }
 
-/* Every record of the thinhv log must be a known thinhv measurement, once
- * each, hypervisor and policy before the isolation state. */
-static int collect_measurement(void *ctx, const struct att_event *ev)
+static int walk_policy(struct log_walk *w, const uint8_t *d)
 {
-	struct measured *m = ctx;
+	if (w->state == LOG_START)
+		return refuse(w, "policy measured before the hypervisor");
+	if (w->state == LOG_POLICY)
+		return refuse(w, "two policies in a row: the previous policy "
+				 "has no isolation state");
+	if (w->state == LOG_HV)
+		memcpy(w->m->launch_policy, d, 32);
+	memcpy(w->m->policy, d, 32);
+	w->state = LOG_POLICY;
+	return 0;
+}
+
+static int walk_isolation(struct log_walk *w, const uint8_t *d)
+{
+	if (w->state == LOG_START)
+		return refuse(w, "isolation state measured before the "
+				 "hypervisor");
+	if (w->state == LOG_HV)
+		return refuse(w, "isolation state measured before the launch "
+				 "policy");
+	if (w->state == LOG_PAIR)
+		return refuse(w, "isolation state measured without a policy "
+				 "before it");
+	if (!w->pairs)
+		memcpy(w->m->launch_isolation, d, 32);
+	memcpy(w->m->isolation, d, 32);
+	w->pairs++;
+	w->state = LOG_PAIR;
+	return 0;
+}
+
+/* One record of the thinhv log against the grammar. */
+static int walk_measurement(void *ctx, const struct att_event *ev)
+{
+	struct log_walk *w = ctx;
 	struct att_err err = { 0, NULL };
 	const uint8_t *d;
 	uint32_t tag;
-	int idx;
 
-	if (ev->pcr != ATT_THINHV_PCR) {
-		m->why = "record for a PCR other than the thinhv PCR";
-		return -EINVAL;
-	}
-	if (att_event_tag(ev, &tag, &err)) {
-		m->why = err.what;
-		return -EINVAL;
-	}
-	idx = tag_index(tag);
-	if (m->seen & (1u << idx)) {
-		m->why = "measurement repeated";
-		return -EINVAL;
-	}
-	if (idx == 3 && (m->seen & 0x6) != 0x6) {
-		m->why = "isolation state measured before hypervisor/policy";
-		return -EINVAL;
-	}
+	if (ev->pcr != ATT_THINHV_PCR)
+		return refuse(w, "record for a PCR other than the thinhv PCR");
+	if (att_event_tag(ev, &tag, &err))
+		return refuse(w, err.what);
 	d = att_event_digest(ev, ATT_ALG_SHA256);
-	if (!d) {
-		m->why = "no SHA-256 digest";
-		return -EINVAL;
+	if (!d)
+		return refuse(w, "no SHA-256 digest");
+	switch (tag) {
+	case ATT_TAG_HYPERVISOR:
+		return walk_hypervisor(w, d);
+	case ATT_TAG_POLICY:
+		return walk_policy(w, d);
+	case ATT_TAG_ISOLATION:
+		return walk_isolation(w, d);
 	}
-	memcpy(m->digest[idx], d, 32);
-	m->seen |= 1u << idx;
+	return refuse(w, "tag has no place in the thinhv log");
+}
+
+int att_thinhv_measurements(const uint8_t *log, size_t len,
+			    struct att_measurements *m, struct att_err *err)
+{
+	struct log_walk w = { m, LOG_START, 0, NULL };
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	rc = att_log_parse(log, len, NULL, walk_measurement, &w, err);
+	if (rc) {
+		if (w.why)
+			err->what = w.why; /* the record's offset is kept */
+		memset(m, 0, sizeof(*m));
+		return rc;
+	}
+	if (w.state == LOG_PAIR) {
+		m->changes = w.pairs - 1;
+		return 0;
+	}
+	err->offset = len;
+	err->what = w.state == LOG_START ? "log has no measurement"
+		    : w.state == LOG_HV
+			? "log ends after the hypervisor: no policy measured"
+			: "log ends with a policy that has no isolation "
+			  "state after it";
+	memset(m, 0, sizeof(*m));
+	return -EINVAL;
+}
+
+struct tag_last {
+	uint32_t tag;
+	const uint8_t *digest;
+	unsigned int count;
+};
+
+static int find_tag(void *ctx, const struct att_event *ev)
+{
+	struct tag_last *f = ctx;
+	struct att_err err = { 0, NULL };
+	uint32_t tag;
+
+	if (ev->pcr != ATT_THINHV_PCR || att_event_tag(ev, &tag, &err) ||
+	    tag != f->tag)
+		return 0;
+	f->digest = att_event_digest(ev, ATT_ALG_SHA256);
+	f->count++;
 	return 0;
 }
+
+int att_log_tag_last(const uint8_t *log, size_t len, uint32_t tag,
+		     uint8_t out[32], unsigned int *count)
+{
+	struct tag_last f = { tag, NULL, 0 };
+	struct att_err err = { 0, NULL };
+	int rc = att_log_parse(log, len, NULL, find_tag, &f, &err);
+
+	*count = rc ? 0 : f.count;
+	if (rc)
+		return rc;
+	if (!f.count || !f.digest)
+		return -ENOENT;
+	if (out)
+		memcpy(out, f.digest, 32);
+	return 0;
+}
+
+struct measured {
+	struct att_measurements m;
+	bool parsed;   /* the log is well-formed and grammatical */
+	bool verified; /* ... and replays to the quoted PCR */
+};
 
 static void check_thinhv_log(struct att_verdict *v, const uint8_t *log,
 			     size_t len, size_t part_off,
@@ -156,21 +266,14 @@ static void check_thinhv_log(struct att_verdict *v, const uint8_t *log,
 		    err.what ? err.what : "invalid");
 		return;
 	}
-	rc = att_log_parse(log, len, NULL, collect_measurement, m, &err);
+	rc = att_thinhv_measurements(log, len, &m->m, &err);
 	if (rc) {
-		add(v, "thinhv-log", ATT_FAIL, "record at log offset %zu: %s",
-		    err.offset, m->why ? m->why : "invalid");
-		return;
-	}
-	if ((m->seen & 0xe) != 0xe) {
 		add(v, "thinhv-log", ATT_FAIL,
-		    "log lacks a measurement (hypervisor%s, policy%s, "
-		    "isolation-state%s)",
-		    m->seen & 2 ? " ok" : " MISSING",
-		    m->seen & 4 ? " ok" : " MISSING",
-		    m->seen & 8 ? " ok" : " MISSING");
+		    "log offset %zu (bundle offset %zu): %s", err.offset,
+		    part_off + err.offset, err.what ? err.what : "invalid");
 		return;
 	}
+	m->parsed = true;
 	if (!quoted || sodium_memcmp(rp.pcr[ATT_THINHV_PCR], quoted, 32)) {
 		hex(rp.pcr[ATT_THINHV_PCR], 32, a, sizeof(a));
 		hex(quoted ? quoted : rp.pcr[0], quoted ? 32 : 0, b, sizeof(b));
@@ -179,8 +282,42 @@ static void check_thinhv_log(struct att_verdict *v, const uint8_t *log,
 		    ATT_THINHV_PCR, a, quoted ? b : "(none)");
 		return;
 	}
+	m->verified = true;
+	v->policy_changes =
+	    m->m.changes > INT_MAX ? INT_MAX : (int)m->m.changes;
 	add(v, "thinhv-log", ATT_PASS,
-	    "3 measurements replay to quoted PCR %d (sha256)", ATT_THINHV_PCR);
+	    "%llu measurements replay to quoted PCR %d (sha256)",
+	    3 + 2ULL * m->m.changes, ATT_THINHV_PCR);
+}
+
+/*
+ * Informational, never a failure: a runtime replacement is legitimate
+ * unless the module was loaded with lock=1, which the log does not state.
+ * The auditor must see that the policy in force is not the launch one.
+ */
+static void check_runtime_policy(struct att_verdict *v,
+				 const struct measured *m)
+{
+	char cur[65], first[65];
+
+	if (!m->verified) {
+		add(v, "runtime-policy", ATT_SKIP,
+		    "not evaluated: the thinhv log did not verify");
+		return;
+	}
+	hex(m->m.policy, 32, cur, sizeof(cur));
+	if (!m->m.changes) {
+		add(v, "runtime-policy", ATT_PASS,
+		    "no runtime policy change: the launch policy %s is in "
+		    "force",
+		    cur);
+		return;
+	}
+	hex(m->m.launch_policy, 32, first, sizeof(first));
+	add(v, "runtime-policy", ATT_PASS,
+	    "%u runtime policy change%s after launch; current policy %s "
+	    "(launch policy %.16s...)",
+	    m->m.changes, m->m.changes == 1 ? "" : "s", cur, first);
 }
 
 static void check_fw_log(struct att_verdict *v, const struct att_evidence *ev,
@@ -230,26 +367,28 @@ static void check_reference(struct att_verdict *v,
 			    const struct att_pcr_values *pv,
 			    const struct measured *m)
 {
-	static const struct {
+	/* Policy and isolation state: the last pair, what is in force. */
+	const struct {
 		const char *check;
-		int idx;
+		const uint8_t *measured;
+		const uint8_t *want;
+		bool have;
+		bool current;
 	} items[] = {
-		{ "hypervisor-digest", 1 },
-		{ "policy-digest", 2 },
-		{ "isolation-digest", 3 },
+		{ "hypervisor-digest", m->m.hypervisor,
+		  ref ? ref->hypervisor : NULL, ref && ref->have_hypervisor,
+		  false },
+		{ "policy-digest", m->m.policy, ref ? ref->policy : NULL,
+		  ref && ref->have_policy, true },
+		{ "isolation-digest", m->m.isolation,
+		  ref ? ref->isolation : NULL, ref && ref->have_isolation,
+		  true },
 	};
 	char a[65], b[65];
 
 	if (!ref) {
 		add(v, "reference-pcrs", ATT_SKIP, "no reference file given");
-		for (size_t i = 0; i < 3; i++)
-			add(v, items[i].check, ATT_SKIP,
-			    "no reference file given; measured %s",
-			    (hex(m->digest[items[i].idx], 32, a, sizeof(a)),
-			     a));
-		return;
-	}
-	if (!ref->pcr_mask) {
+	} else if (!ref->pcr_mask) {
 		add(v, "reference-pcrs", ATT_SKIP,
 		    "reference lists no PCR values");
 	} else {
@@ -271,33 +410,34 @@ static void check_reference(struct att_verdict *v,
 			add(v, "reference-pcrs", ATT_PASS,
 			    "quoted PCRs equal the reference values");
 	}
-	for (size_t i = 0; i < 3; i++) {
-		const uint8_t *want = items[i].idx == 1	  ? ref->hypervisor
-				      : items[i].idx == 2 ? ref->policy
-							  : ref->isolation;
-		bool have = items[i].idx == 1	? ref->have_hypervisor
-			    : items[i].idx == 2 ? ref->have_policy
-						: ref->have_isolation;
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		const char *now =
+		    items[i].current && m->m.changes ? "current " : "";
 
-		hex(m->digest[items[i].idx], 32, a, sizeof(a));
-		if (!have) {
-			add(v, items[i].check, ATT_SKIP,
-			    "no reference value; measured %s", a);
+		hex(items[i].measured, 32, a, sizeof(a));
+		if (!items[i].have) {
+			add(v, items[i].check, ATT_SKIP, "%s; %smeasured %s",
+			    ref ? "no reference value"
+				: "no reference file given",
+			    now, a);
 			continue;
 		}
-		hex(want, 32, b, sizeof(b));
-		if (sodium_memcmp(m->digest[items[i].idx], want, 32))
+		hex(items[i].want, 32, b, sizeof(b));
+		if (!m->parsed ||
+		    sodium_memcmp(items[i].measured, items[i].want, 32))
 			add(v, items[i].check, ATT_FAIL,
-			    "measured %s, reference %s", a, b);
+			    "%smeasured %s, reference %s", now,
+			    m->parsed ? a : "(no valid log)", b);
 		else
 			add(v, items[i].check, ATT_PASS,
-			    "measured %s = reference", a);
+			    "%smeasured %s = reference", now, a);
 	}
 }
 
 /*
- * A report that states the isolation digest must state the measured one:
- * this binds what the report says about enforcement to what the TPM saw.
+ * A report that states the isolation digest must state the measured one
+ * in force (the last pair): this binds what the report says about
+ * enforcement to what the TPM saw.
  */
 static void check_report_isolation(struct att_verdict *v,
 				   const struct att_evidence *ev,
@@ -323,14 +463,15 @@ static void check_report_isolation(struct att_verdict *v,
 		    "\"%s\" is not 64 hex digits", ATT_REPORT_ISO_KEY);
 		return;
 	}
-	hex(m->digest[3], 32, hx, sizeof(hx));
-	if (!(m->seen & 8) || sodium_memcmp(claimed, m->digest[3], 32))
+	hex(m->m.isolation, 32, hx, sizeof(hx));
+	if (!m->parsed || sodium_memcmp(claimed, m->m.isolation, 32))
 		add(v, "report-isolation", ATT_FAIL,
 		    "report claims isolation state %.64s, measured %s",
-		    (const char *)val + 1, hx);
+		    (const char *)val + 1, m->parsed ? hx : "(no valid log)");
 	else
 		add(v, "report-isolation", ATT_PASS,
-		    "report's isolation state = measured %s", hx);
+		    "report's isolation state = %smeasured %s",
+		    m->m.changes ? "current " : "", hx);
 }
 
 /* With a TPM2B_PUBLIC on both sides the whole public area must match (its
@@ -381,6 +522,7 @@ void att_verify(const struct att_verify_in *in, struct att_verdict *v)
 	memset(v, 0, sizeof(*v));
 	memset(&m, 0, sizeof(m));
 	v->pass = false;
+	v->policy_changes = -1;
 
 	rc = att_evidence_parse(in->bundle, in->bundle_len, &ev, &err);
 	if (rc) {
@@ -519,6 +661,7 @@ void att_verify(const struct att_verify_in *in, struct att_verdict *v)
 	check_thinhv_log(v, ev.part[ATT_PART_THINHV_LOG].p,
 			 ev.part[ATT_PART_THINHV_LOG].len,
 			 ev.part[ATT_PART_THINHV_LOG].offset, &pv, &m);
+	check_runtime_policy(v, &m);
 	check_fw_log(v, &ev, &pv, in->require_fw_log);
 	check_reference(v, in->ref, &pv, &m);
 	check_report_isolation(v, &ev, &m);
@@ -531,7 +674,7 @@ void att_verify(const struct att_verify_in *in, struct att_verdict *v)
 		for (unsigned int i = 0; i < v->n; i++)
 			if (v->check[i].status == ATT_FAIL)
 				ok = false;
-		for (unsigned int i = 0; i < 10 && ok; i++) {
+		for (unsigned int i = 0; i < CORE_CHECKS && ok; i++) {
 			bool found = false;
 
 			for (unsigned int k = 0; k < v->n; k++)

@@ -252,6 +252,12 @@ static int report_run(int argc, char **argv)
 		audit_json_bool(&j, "requested", att.requested);
 		audit_json_bool(&j, "verified", att.verified);
 		audit_json_str(&j, "verdict", att.verdict);
+		/* null: no evidence, or its log did not verify */
+		if (att.requested && att.v.policy_changes >= 0)
+			audit_json_int(&j, "runtime_policy_changes",
+				       att.v.policy_changes);
+		else
+			audit_json_null(&j, "runtime_policy_changes");
 		audit_json_arr(&j, "checks");
 		for (unsigned int i = 0; i < att.v.n && i < ATT_MAX_CHECKS;
 		     i++) {

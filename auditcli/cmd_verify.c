@@ -24,15 +24,16 @@
 
 static void verify_usage(FILE *f)
 {
-	fprintf(
-	    f, "usage: thinhv verify EVIDENCE --ak AK.pub --nonce HEX "
-	       "[--reference REF]\n"
-	       "                     [--require-firmware-log] [--sign-key KEY] "
-	       "[-o VERDICT]\n"
-	       "       thinhv verify EVIDENCE --extract DIR [--nonce HEX]\n"
-	       "       thinhv verify --gen-sign-key KEY\n"
-	       "       thinhv verify --check-verdict VERDICT --pubkey BASE64\n"
-	       "exit: 0 pass, 1 pass with warnings, 2 fail, 4 error\n");
+	fprintf(f,
+		"usage: thinhv verify EVIDENCE --ak AK.pub --nonce HEX "
+		"[--reference REF]\n"
+		"                     [--expect-policy DIGEST] "
+		"[--require-firmware-log]\n"
+		"                     [--sign-key KEY] [-o VERDICT]\n"
+		"       thinhv verify EVIDENCE --extract DIR [--nonce HEX]\n"
+		"       thinhv verify --gen-sign-key KEY\n"
+		"       thinhv verify --check-verdict VERDICT --pubkey BASE64\n"
+		"exit: 0 pass, 1 pass with warnings, 2 fail, 4 error\n");
 }
 
 static const char *status_name(enum att_status s)
@@ -348,6 +349,40 @@ static int extract(const uint8_t *bundle, size_t len, const char *dir,
 		     : CLI_EXIT_OK;
 }
 
+/*
+ * --expect-policy: the policy that must be in force (the last measured
+ * one), as `thinhv policy digest` prints it, bare or "sha256:"-prefixed.
+ * It is the reference's policy value; a reference file naming another is
+ * a contradiction in the auditor's input.
+ */
+static int expect_policy(const char *arg, bool have_file,
+			 struct att_reference *ref)
+{
+	uint8_t d[32];
+	size_t bl = 0;
+	const char *end = NULL;
+
+	if (!strncmp(arg, "sha256:", 7))
+		arg += 7;
+	if (strlen(arg) != 64 ||
+	    sodium_hex2bin(d, sizeof(d), arg, 64, NULL, &bl, &end) ||
+	    bl != sizeof(d) || (end && *end)) {
+		cli_err("verify: --expect-policy wants 64 hex digits (the "
+			"output of `thinhv policy digest`)");
+		return -EINVAL;
+	}
+	if (!have_file)
+		memset(ref, 0, sizeof(*ref));
+	if (ref->have_policy && sodium_memcmp(ref->policy, d, sizeof(d))) {
+		cli_err("verify: --expect-policy differs from the reference "
+			"file's policy value");
+		return -EINVAL;
+	}
+	memcpy(ref->policy, d, sizeof(d));
+	ref->have_policy = true;
+	return 0;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -362,6 +397,7 @@ static int cmd_verify(int argc, char **argv)
 		{ "ak", required_argument, NULL, 'a' },
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "reference", required_argument, NULL, 'r' },
+		{ "expect-policy", required_argument, NULL, 'P' },
 		{ "require-firmware-log", no_argument, NULL, 'F' },
 		{ "sign-key", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
@@ -375,7 +411,7 @@ static int cmd_verify(int argc, char **argv)
 	};
 	const char *ak_path = NULL, *nonce_hex = NULL, *ref_path = NULL,
 		   *key_path = NULL, *out = NULL, *xdir = NULL,
-		   *check_path = NULL, *pubkey = NULL;
+		   *check_path = NULL, *pubkey = NULL, *want_policy = NULL;
 	struct att_reference ref;
 	struct att_verify_in in;
 	struct att_verdict v;
@@ -402,6 +438,9 @@ static int cmd_verify(int argc, char **argv)
 			break;
 		case 'r':
 			ref_path = optarg;
+			break;
+		case 'P':
+			want_policy = optarg;
 			break;
 		case 'F':
 			require_fw = true;
@@ -467,6 +506,8 @@ static int cmd_verify(int argc, char **argv)
 		cli_err("verify: --reference %s", why);
 		goto out;
 	}
+	if (want_policy && expect_policy(want_policy, ref_path != NULL, &ref))
+		goto out;
 
 	memset(&in, 0, sizeof(in));
 	in.bundle = bundle;
@@ -474,7 +515,7 @@ static int cmd_verify(int argc, char **argv)
 	in.ak = ak;
 	in.nonce = nonce;
 	in.nonce_len = nonce_len;
-	in.ref = ref_path ? &ref : NULL;
+	in.ref = ref_path || want_policy ? &ref : NULL;
 	in.require_fw_log = require_fw;
 	if (bench > 0) {
 		double t0 = now_ms();

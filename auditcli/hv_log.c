@@ -4,9 +4,12 @@
  * finds the measured isolation-state digest in it (host userspace, root).
  * Shared by `thinhv attest` (the log goes into the evidence) and `thinhv
  * scan` (the report states the digest the verifier ties to the quote).
+ * A runtime policy swap appends a (policy, isolation-state) pair, so the
+ * last record of a tag is the one in force.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include <linux/types.h>
 
 #include "auditcli/cli.h"
+#include "attest/att.h"
 #include "thinhv/tcg_log.h"
 #include "thinhv/thinhv_ioctl.h"
 
@@ -70,38 +74,21 @@ int cli_thinhv_measure_log(uint8_t **out, size_t *out_len)
 	return rc;
 }
 
-struct tag_find {
-	uint32_t tag;
-	const uint8_t *digest;
-	int count;
-};
-
-static int find_tag(void *ctx, const struct att_event *ev)
-{
-	struct tag_find *f = ctx;
-	struct att_err err = { 0, NULL };
-	uint32_t tag;
-
-	if (ev->pcr != ATT_THINHV_PCR || att_event_tag(ev, &tag, &err) ||
-	    tag != f->tag)
-		return 0;
-	f->digest = att_event_digest(ev, ATT_ALG_SHA256);
-	f->count++;
-	return 0;
-}
-
-/* Exactly one record of this tag with a SHA-256 digest, or -ENOENT. */
+/* The last record of this tag; -ENOENT if none or it has no SHA-256. */
 int cli_measured_digest(const uint8_t *log, size_t len, uint32_t tag,
 			uint8_t out[32])
 {
-	struct tag_find f = { tag, NULL, 0 };
-	struct att_err err = { 0, NULL };
-	int rc = att_log_parse(log, len, NULL, find_tag, &f, &err);
+	unsigned int n;
 
-	if (rc)
+	return att_log_tag_last(log, len, tag, out, &n);
+}
+
+int cli_measured_count(const uint8_t *log, size_t len, uint32_t tag)
+{
+	unsigned int n = 0;
+	int rc = att_log_tag_last(log, len, tag, NULL, &n);
+
+	if (rc && rc != -ENOENT)
 		return rc;
-	if (f.count != 1 || !f.digest)
-		return -ENOENT;
-	memcpy(out, f.digest, 32);
-	return 0;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
