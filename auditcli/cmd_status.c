@@ -112,7 +112,9 @@ static int print_ranges(int fd, uint32_t n)
 	return 0;
 }
 
-/* What the launch measured into the TPM (PCR 12), from the event log. */
+/* What the launch measured into the TPM (PCR 12), from the event log; after
+ * runtime policy swaps, the policy and isolation state in force (the last
+ * measured) and how many swaps the log records. */
 static void print_measurements(void)
 {
 	static const struct {
@@ -123,7 +125,7 @@ static void print_measurements(void)
 		     { ATT_TAG_ISOLATION, "isolation-state" } };
 	uint8_t *log = NULL, d[32];
 	size_t len = 0;
-	int rc = cli_thinhv_measure_log(&log, &len);
+	int rc = cli_thinhv_measure_log(&log, &len), npolicy;
 
 	if (rc) {
 		printf("measured: none (%s)\n", strerror(-rc));
@@ -139,6 +141,9 @@ static void print_measurements(void)
 			printf("%02x", d[k]);
 		printf("\n");
 	}
+	npolicy = cli_measured_count(log, len, ATT_TAG_POLICY);
+	if (npolicy > 1)
+		printf("measured: runtime-policy-changes %d\n", npolicy - 1);
 	free(log);
 }
 
