@@ -199,13 +199,59 @@ static void extend_expect(uint8_t pcr[32], const uint8_t d[32])
 	crypto_hash_sha256(pcr, tmp, 64);
 }
 
-/* What thinhv.ko does at launch, for every bank swtpm has allocated. */
-static int simulate_launch(void)
+/* The measured bytes of the launch: hypervisor, policy, isolation state. */
+static const char *const launch_data[3] = {
+	"thinhv hypervisor image (test stand-in)",
+	"thinhv policy blob (test stand-in)",
+	"devices:0000:00:02.0=dom1;ranges:0x1000-0x1fff",
+};
+
+/* The thinhv log as the "kernel" keeps it: launch, then runtime swaps. */
+static uint8_t thinhv_buf[8192];
+static struct att_log thinhv_log;
+
+/*
+ * What thinhv.ko does for one measurement, in every bank swtpm has
+ * allocated: extend PCR 12, then log the record. sha256 (may be NULL)
+ * gets the SHA-256 digest.
+ */
+static int measure(uint32_t tag, const char *data, uint8_t *sha256)
 {
 	static const char *const md[4] = { "SHA1", "SHA256", "SHA384",
 					   "SHA512" };
 	static const char *const tname[4] = { "sha1", "sha256", "sha384",
 					      "sha512" };
+	uint8_t d[4][64];
+	const uint8_t *dp[4] = { d[0], d[1], d[2], d[3] };
+	char cmd[1024], out[512], hx[4][129];
+
+	for (int b = 0; b < 4; b++) {
+		unsigned int dl = 0;
+
+		if (!EVP_Digest(data, strlen(data), d[b], &dl,
+				EVP_get_digestbyname(md[b]), NULL) ||
+		    dl != thinhv_log.banks[b].size)
+			return -1;
+		hexs(d[b], dl, hx[b]);
+	}
+	snprintf(cmd, sizeof(cmd), "tpm2_pcrextend %d:%s=%s,%s=%s,%s=%s,%s=%s",
+		 ATT_THINHV_PCR, tname[0], hx[0], tname[1], hx[1], tname[2],
+		 hx[2], tname[3], hx[3]);
+	if (run(out, sizeof(out), "%s", cmd)) {
+		fprintf(stderr, "\n%s: %s\n", cmd, out);
+		return -1;
+	}
+	if (att_log_append_tag(&thinhv_log, tag, dp))
+		return -1;
+	extend_expect(pcr12, d[1]);
+	if (sha256)
+		memcpy(sha256, d[1], 32);
+	return 0;
+}
+
+/* What thinhv.ko does at launch. */
+static int simulate_launch(void)
+{
 	static const struct att_bank banks[4] = {
 		{ ATT_ALG_SHA1, 20 },
 		{ ATT_ALG_SHA256, 32 },
@@ -214,43 +260,14 @@ static int simulate_launch(void)
 	};
 	static const uint32_t tags[3] = { ATT_TAG_HYPERVISOR, ATT_TAG_POLICY,
 					  ATT_TAG_ISOLATION };
-	static const char *const data[3] = {
-		"thinhv hypervisor image (test stand-in)",
-		"thinhv policy blob (test stand-in)",
-		"devices:0000:00:02.0=dom1;ranges:0x1000-0x1fff",
-	};
-	uint8_t buf[4096], d[4][64];
-	const uint8_t *dp[4] = { d[0], d[1], d[2], d[3] };
-	struct att_log log;
-	char cmd[1024], out[512], hx[4][129];
 
-	if (att_log_init(&log, buf, sizeof(buf), banks, 4))
+	if (att_log_init(&thinhv_log, thinhv_buf, sizeof(thinhv_buf), banks, 4))
 		return -1;
 	memset(pcr12, 0, sizeof(pcr12));
-	for (int i = 0; i < 3; i++) {
-		for (int b = 0; b < 4; b++) {
-			unsigned int dl = 0;
-
-			if (!EVP_Digest(data[i], strlen(data[i]), d[b], &dl,
-					EVP_get_digestbyname(md[b]), NULL) ||
-			    dl != banks[b].size)
-				return -1;
-			hexs(d[b], dl, hx[b]);
-		}
-		memcpy(meas[i], d[1], 32);
-		snprintf(cmd, sizeof(cmd),
-			 "tpm2_pcrextend %d:%s=%s,%s=%s,%s=%s,%s=%s",
-			 ATT_THINHV_PCR, tname[0], hx[0], tname[1], hx[1],
-			 tname[2], hx[2], tname[3], hx[3]);
-		if (run(out, sizeof(out), "%s", cmd)) {
-			fprintf(stderr, "\n%s: %s\n", cmd, out);
+	for (int i = 0; i < 3; i++)
+		if (measure(tags[i], launch_data[i], meas[i]))
 			return -1;
-		}
-		if (att_log_append_tag(&log, tags[i], dp))
-			return -1;
-		extend_expect(pcr12, d[1]);
-	}
-	return write_file("thinhv.log", buf, log.len);
+	return write_file("thinhv.log", thinhv_buf, thinhv_log.len);
 }
 
 /* A SHA-256-only firmware log for PCRs 0-7, extended to match. */
@@ -295,7 +312,8 @@ static int simulate_firmware(void)
 	return write_file("firmware.log", buf, log.len);
 }
 
-static int write_reference(const char *name, const uint8_t *policy)
+static int write_reference_state(const char *name, const uint8_t *policy,
+				 const uint8_t *isolation)
 {
 	char text[2048], h[65];
 	size_t n = 0;
@@ -306,7 +324,7 @@ static int write_reference(const char *name, const uint8_t *policy)
 	hexs(policy, 32, h);
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "policy sha256:%s\n",
 			      h);
-	hexs(meas[2], 32, h);
+	hexs(isolation, 32, h);
 	n += (size_t)snprintf(text + n, sizeof(text) - n,
 			      "isolation-state sha256:%s\n", h);
 	for (int i = 0; i < 8; i++) {
@@ -315,6 +333,11 @@ static int write_reference(const char *name, const uint8_t *policy)
 				      "pcr%d sha256:%s\n", i, h);
 	}
 	return write_file(name, text, n);
+}
+
+static int write_reference(const char *name, const uint8_t *policy)
+{
+	return write_reference_state(name, policy, meas[2]);
 }
 
 static int suite_cleanup(void);
@@ -424,6 +447,8 @@ static void test_verify_passes(void)
 	CU_ASSERT(check_is(out, "firmware-log", "PASS"));
 	CU_ASSERT(check_is(out, "policy-digest", "PASS"));
 	CU_ASSERT(check_is(out, "reference-pcrs", "PASS"));
+	CU_ASSERT(check_is(out, "runtime-policy", "PASS"));
+	CU_ASSERT(strstr(out, "no runtime policy change") != NULL);
 	/* PEM AK works too, with a warning: its attributes are unknown */
 	rc = run(out, sizeof(out),
 		 "cd %s && %s verify ev.bin --ak ak.pem --nonce %s "
@@ -885,7 +910,7 @@ static int log_map_cb(void *ctx, const struct att_event *ev)
  * the byte is one nothing vouches for (informational parts, firmware event
  * data, Spec ID fields without meaning), and must never crash (ASan).
  */
-static void test_every_byte(void)
+static void every_byte(const char *bundle, const char *reference)
 {
 	char path[256], why[256];
 	struct att_reference ref;
@@ -900,12 +925,12 @@ static void test_every_byte(void)
 	size_t len, nlen = 0, checked = 0, tl, to, fo, fl;
 
 	CU_ASSERT_FATAL(ready && v && fw && th);
-	snprintf(path, sizeof(path), "%s/ev.bin", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, bundle);
 	CU_ASSERT_EQUAL_FATAL(att_read_file(path, 1 << 24, &b, &len), 0);
 	CU_ASSERT_EQUAL_FATAL(att_evidence_parse(b, len, &ev, &err), 0);
 	snprintf(path, sizeof(path), "%s/ak.pub", dir);
 	CU_ASSERT_EQUAL_FATAL(att_key_load(path, &ak, why, sizeof(why)), 0);
-	snprintf(path, sizeof(path), "%s/ref.txt", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, reference);
 	CU_ASSERT_EQUAL_FATAL(att_reference_load(path, &ref, why, sizeof(why)),
 			      0);
 	CU_ASSERT_EQUAL_FATAL(att_hex_decode(nonce, &nb, &nlen), 0);
@@ -969,6 +994,262 @@ static void test_every_byte(void)
 	att_key_free(ak);
 }
 
+static void test_every_byte(void)
+{
+	every_byte("ev.bin", "ref.txt");
+}
+
+/*
+ * A thinhv log (SHA-256 bank only) with these tags, each record's digest
+ * derived from its index, written as name. Only the grammar is under
+ * test: the verifier refuses it before comparing with the quote.
+ */
+static int write_tag_log(const char *name, const uint32_t *tags, unsigned int n)
+{
+	const struct att_bank b = { ATT_ALG_SHA256, 32 };
+	uint8_t buf[2048], d[32];
+	const uint8_t *dp[1] = { d };
+	struct att_log log;
+
+	if (att_log_init(&log, buf, sizeof(buf), &b, 1))
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		crypto_hash_sha256(d, (const uint8_t *)&i, sizeof(i));
+		if (att_log_append_tag(&log, tags[i], dp))
+			return -1;
+	}
+	return rebuild(name, ATT_PART_THINHV_LOG, buf, log.len);
+}
+
+/* Logs that break HYPERVISOR (POLICY ISOLATION)+ fail thinhv-log, named. */
+static void test_swap_grammar(void)
+{
+	static const struct {
+		const char *bundle;
+		uint32_t tags[6];
+		unsigned int n;
+		const char *why;
+	} cases[] = {
+		{ "ev-g-trailing.bin",
+		  { ATT_TAG_HYPERVISOR, ATT_TAG_POLICY, ATT_TAG_ISOLATION,
+		    ATT_TAG_POLICY },
+		  4,
+		  "log ends with a policy that has no isolation state" },
+		{ "ev-g-twopol.bin",
+		  { ATT_TAG_HYPERVISOR, ATT_TAG_POLICY, ATT_TAG_ISOLATION,
+		    ATT_TAG_POLICY, ATT_TAG_POLICY, ATT_TAG_ISOLATION },
+		  6,
+		  "two policies in a row" },
+		{ "ev-g-isofirst.bin",
+		  { ATT_TAG_ISOLATION, ATT_TAG_HYPERVISOR, ATT_TAG_POLICY,
+		    ATT_TAG_ISOLATION },
+		  4,
+		  "isolation state measured before the hypervisor" },
+		{ "ev-g-hvagain.bin",
+		  { ATT_TAG_HYPERVISOR, ATT_TAG_POLICY, ATT_TAG_ISOLATION,
+		    ATT_TAG_HYPERVISOR, ATT_TAG_POLICY, ATT_TAG_ISOLATION },
+		  6,
+		  "hypervisor measured again" },
+		{ "ev-g-isoiso.bin",
+		  { ATT_TAG_HYPERVISOR, ATT_TAG_POLICY, ATT_TAG_ISOLATION,
+		    ATT_TAG_ISOLATION },
+		  4,
+		  "isolation state measured without a policy before it" },
+	};
+	char out[8192];
+
+	CU_ASSERT_FATAL(ready);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		CU_ASSERT_EQUAL_FATAL(
+		    write_tag_log(cases[c].bundle, cases[c].tags, cases[c].n),
+		    0);
+		expect_fail(cases[c].bundle, NULL, "thinhv-log");
+		verify(out, sizeof(out), cases[c].bundle, NULL);
+		if (!strstr(out, cases[c].why))
+			fprintf(stderr, "\n%s: want '%s':\n%s\n",
+				cases[c].bundle, cases[c].why, out);
+		CU_ASSERT(strstr(out, cases[c].why) != NULL);
+		/* the swap count is not established from a refused log */
+		CU_ASSERT(check_is(out, "runtime-policy", "SKIP"));
+	}
+}
+
+/*
+ * `thinhv report --json` of a recorded machine with this evidence, checked
+ * against its schema (exit 99 if it does not validate); out gets the
+ * attestation's "verified=... changes=..." (Python's True/None spelling).
+ */
+static int report_json(char *out, size_t outlen, const char *bundle)
+{
+	return run(out, outlen,
+		   "cd '%s/tests/data/recordings' && THINHV_PCI_IDS=pci.ids "
+		   "THINHV_SRCDIR=tcbtree NO_COLOR=1 %s report --json --replay "
+		   "amd-server --evidence %s/%s --ak %s/ak.pub --nonce %s "
+		   ">%s/report-out.json; st=$?; python3 "
+		   "'%s/schema/validate.py' "
+		   "'%s/schema/thinhv-report-v1.schema.json' "
+		   "%s/report-out.json >&2 || exit 99; python3 -c 'import "
+		   "json,sys; a=json.load(open(sys.argv[1]))[\"attestation\"]; "
+		   "print(\"verified=%%s changes=%%s\" %% (a[\"verified\"], "
+		   "a[\"runtime_policy_changes\"]))' %s/report-out.json; "
+		   "exit $st",
+		   unit_srcdir(), cli, dir, bundle, dir, nonce, dir,
+		   unit_srcdir(), unit_srcdir(), dir, dir);
+}
+
+/*
+ * Runtime policy replacement as thinhv.ko measures it: a (policy,
+ * isolation state) pair per swap, extended before the swap takes effect.
+ * The verdict states the swaps and checks the last pair (the state in
+ * force); a rollback is one more pair. Changes the TPM: runs after the
+ * tests that re-attest the launch log and before test_extend_after_quote.
+ */
+static void test_runtime_swap(void)
+{
+	static const char pol2_data[] = "thinhv policy blob, swapped in "
+					"(test stand-in)";
+	static const char iso2_data[] =
+	    "devices:0000:00:02.0=dom2;ranges:0x1000-0x1fff";
+	uint8_t pol2[32], iso2[32], d[32];
+	char out[16384], h[65], h1[65], report[256], want[256];
+	int rc;
+
+	CU_ASSERT_FATAL(ready);
+	/* swap 1: new policy, then the isolation state it gives */
+	CU_ASSERT_EQUAL_FATAL(measure(ATT_TAG_POLICY, pol2_data, pol2), 0);
+	CU_ASSERT_EQUAL_FATAL(measure(ATT_TAG_ISOLATION, iso2_data, iso2), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    write_file("thinhv-swap1.log", thinhv_buf, thinhv_log.len), 0);
+	hexs(iso2, 32, h);
+	snprintf(report, sizeof(report),
+		 "{\"enforcing\":true,\"" ATT_REPORT_ISO_KEY
+		 "\":\"%s\",\"version\":1}",
+		 h);
+	CU_ASSERT_EQUAL_FATAL(
+	    write_file("report-swap1.json", report, strlen(report)), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    write_reference_state("ref-swap1.txt", pol2, iso2), 0);
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s attest --nonce %s -o "
+				  "ev-swap1.bin --report report-swap1.json "
+				  "--thinhv-log thinhv-swap1.log "
+				  "--firmware-log firmware.log",
+				  dir, cli, nonce),
+			      0);
+	rc = verify(out, sizeof(out), "ev-swap1.bin",
+		    "--reference ref-swap1.txt");
+	if (rc != 0)
+		fprintf(stderr, "\n%s\n", out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT(strstr(out, "\nverdict: PASS\n") != NULL);
+	CU_ASSERT(check_is(out, "thinhv-log", "PASS"));
+	CU_ASSERT(strstr(out, "5 measurements replay") != NULL);
+	hexs(pol2, 32, h);
+	snprintf(want, sizeof(want),
+		 "1 runtime policy change after launch; current policy %s", h);
+	CU_ASSERT(check_is(out, "runtime-policy", "PASS"));
+	CU_ASSERT(strstr(out, want) != NULL);
+	CU_ASSERT(check_is(out, "policy-digest", "PASS"));
+	CU_ASSERT(check_is(out, "isolation-digest", "PASS"));
+	CU_ASSERT(check_is(out, "report-isolation", "PASS"));
+	/* the launch reference no longer describes the policy in force */
+	expect_fail("ev-swap1.bin", "--reference ref.txt", "policy-digest");
+	verify(out, sizeof(out), "ev-swap1.bin", "--reference ref.txt");
+	CU_ASSERT(check_is(out, "isolation-digest", "FAIL"));
+	CU_ASSERT(check_is(out, "hypervisor-digest", "PASS"));
+	/* a report stating the launch isolation state is stale now */
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s attest --nonce %s -o "
+				  "ev-swap1-stale.bin --report report.json "
+				  "--thinhv-log thinhv-swap1.log "
+				  "--firmware-log firmware.log",
+				  dir, cli, nonce),
+			      0);
+	expect_fail("ev-swap1-stale.bin", NULL, "report-isolation");
+
+	/* --expect-policy: the current policy, bare or sha256:-prefixed */
+	snprintf(want, sizeof(want), "--expect-policy %s", h);
+	rc = verify(out, sizeof(out), "ev-swap1.bin", want);
+	CU_ASSERT_EQUAL(rc, 1); /* no reference file: other checks skip */
+	CU_ASSERT(check_is(out, "policy-digest", "PASS"));
+	CU_ASSERT(strstr(out, "\nverdict: PASS\n") != NULL);
+	snprintf(want, sizeof(want),
+		 "--expect-policy sha256:%s --reference ref-swap1.txt", h);
+	CU_ASSERT_EQUAL(verify(out, sizeof(out), "ev-swap1.bin", want), 0);
+	hexs(meas[1], 32, h1);
+	snprintf(want, sizeof(want), "--expect-policy %s", h1);
+	expect_fail("ev-swap1.bin", want, "policy-digest");
+	/* auditor input errors: contradicts the reference, not a digest */
+	snprintf(want, sizeof(want), "--expect-policy %s --reference ref.txt",
+		 h);
+	CU_ASSERT_EQUAL(verify(out, sizeof(out), "ev-swap1.bin", want), 4);
+	CU_ASSERT(strstr(out, "differs from the reference") != NULL);
+	CU_ASSERT_EQUAL(
+	    verify(out, sizeof(out), "ev-swap1.bin", "--expect-policy 12ab"),
+	    4);
+	snprintf(want, sizeof(want), "--expect-policy %.63sg", h);
+	CU_ASSERT_EQUAL(verify(out, sizeof(out), "ev-swap1.bin", want), 4);
+
+	/* swap 2 rolls back: the launch bytes measured again */
+	CU_ASSERT_EQUAL_FATAL(measure(ATT_TAG_POLICY, launch_data[1], d), 0);
+	CU_ASSERT(memcmp(d, meas[1], 32) == 0);
+	CU_ASSERT_EQUAL_FATAL(measure(ATT_TAG_ISOLATION, launch_data[2], NULL),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(
+	    write_file("thinhv-swap2.log", thinhv_buf, thinhv_log.len), 0);
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s attest --nonce %s -o "
+				  "ev-swap2.bin --report report.json "
+				  "--thinhv-log thinhv-swap2.log "
+				  "--firmware-log firmware.log",
+				  dir, cli, nonce),
+			      0);
+	rc = verify(out, sizeof(out), "ev-swap2.bin", "--reference ref.txt");
+	if (rc != 0)
+		fprintf(stderr, "\n%s\n", out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT(strstr(out, "7 measurements replay") != NULL);
+	snprintf(want, sizeof(want),
+		 "2 runtime policy changes after launch; current policy %s",
+		 h1);
+	CU_ASSERT(strstr(out, want) != NULL);
+	CU_ASSERT(check_is(out, "report-isolation", "PASS"));
+	/* the swap-1 evidence is the swap-1 state, and stays so */
+	CU_ASSERT_EQUAL(verify(out, sizeof(out), "ev-swap1.bin",
+			       "--reference ref-swap1.txt"),
+			0);
+	/* a log that stops before the rollback no longer replays */
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s attest --nonce %s -o "
+				  "ev-swap-cut.bin --report report-swap1.json "
+				  "--thinhv-log thinhv-swap1.log "
+				  "--firmware-log firmware.log",
+				  dir, cli, nonce),
+			      0);
+	expect_fail("ev-swap-cut.bin", NULL, "thinhv-log");
+
+	/* every bit of a swapped bundle is still vouched for */
+	every_byte("ev-swap2.bin", "ref.txt");
+
+	/* report --json: the count, and null when the log is refused */
+	CU_ASSERT_EQUAL_FATAL(
+	    run(out, sizeof(out),
+		"cd '%s/tests/data/recordings' && THINHV_PCI_IDS=pci.ids "
+		"THINHV_SRCDIR=tcbtree %s scan --json --replay amd-server "
+		">%s/scan.json; cd %s && %s attest --nonce %s -o ev-scan.bin "
+		"--report scan.json --thinhv-log thinhv-swap2.log "
+		"--firmware-log firmware.log",
+		unit_srcdir(), cli, dir, dir, cli, nonce),
+	    0);
+	/* (the recorded machine's findings set exit bits 1 and 2) */
+	rc = report_json(out, sizeof(out), "ev-scan.bin");
+	CU_ASSERT(rc != 99 && !(rc & 4));
+	CU_ASSERT(strstr(out, "verified=True changes=2\n") != NULL);
+	rc = report_json(out, sizeof(out), "ev-g-trailing.bin");
+	CU_ASSERT(rc != 99 && !(rc & 4));
+	CU_ASSERT(strstr(out, "verified=False changes=None\n") != NULL);
+}
+
 /* Last: changes the TPM. A PCR 12 extend nobody logged is caught. */
 static void test_extend_after_quote(void)
 {
@@ -1002,4 +1283,5 @@ UNIT_SUITE(att_swtpm, suite_init, suite_cleanup, UNIT_TEST(test_verify_passes),
 	   UNIT_TEST(test_stock_checkquote), UNIT_TEST(test_stock_eventlog),
 	   UNIT_TEST(test_credential), UNIT_TEST(test_ek_cert),
 	   UNIT_TEST(test_adversarial), UNIT_TEST(test_signed_verdict),
-	   UNIT_TEST(test_every_byte), UNIT_TEST(test_extend_after_quote))
+	   UNIT_TEST(test_every_byte), UNIT_TEST(test_swap_grammar),
+	   UNIT_TEST(test_runtime_swap), UNIT_TEST(test_extend_after_quote))
