@@ -32,6 +32,8 @@ static const char *const counter_names[HV_CNT_MAX] = {
 	[HV_CNT_DENY_HC] = "deny_hc",
 	[HV_CNT_REINJECT] = "reinject",
 	[HV_CNT_FATAL] = "fatal",
+	[HV_CNT_IO] = "io",
+	[HV_CNT_DENY_PCICFG] = "deny_pcicfg",
 };
 
 static const char *const range_kinds[] = { "hv-mem", "hv-code", "mmio", "iommu",

@@ -197,12 +197,37 @@ static uint32_t msr_write(struct hv_host_cpu *c, const struct hv_host *h,
 			break; /* clearing SVME, toggling LME/reserved bits */
 		return HV_ACT_SET_MSR | HV_ACT_ADVANCE;
 	case HV_MSR_VIRT_CTL:
+	case HV_MSR_ECAM_BASE: /* would move ECAM off its read-only pages */
 		break;
 	default:
 		return HV_ACT_FATAL;
 	}
 	c->cnt[HV_CNT_DENY_MSR]++;
 	return HV_ACT_INJECT_GP;
+}
+
+/* IN/OUT on the PCI configuration ports (hv_pcicfg.h). */
+static uint32_t port_io(struct hv_host *h, struct hv_host_cpu *c,
+			struct hv_exit *e)
+{
+	enum hv_pcio_verdict v = hv_pcicfg_decide(&h->pcicfg, &e->io);
+
+	e->io_verdict = v;
+	switch (v) {
+	case HV_PCIO_EMULATED:
+	case HV_PCIO_NATIVE:
+	case HV_PCIO_CONFIG:
+		return HV_ACT_IO | HV_ACT_ADVANCE;
+	case HV_PCIO_REFUSED:
+		/* skipped as if done: the OS sees an ignored write */
+		c->cnt[HV_CNT_DENY_PCICFG]++;
+		return HV_ACT_IO | HV_ACT_ADVANCE;
+	case HV_PCIO_FAULT:
+		c->cnt[HV_CNT_DENY_PCICFG]++;
+		return HV_ACT_INJECT_GP;
+	default:
+		return HV_ACT_FATAL; /* a port we never asked for */
+	}
 }
 
 uint32_t hv_exit_decide(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
@@ -233,6 +258,10 @@ uint32_t hv_exit_decide(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 	case HV_EXIT_NPF:
 		c->cnt[HV_CNT_NPF]++;
 		act = nested_fault(h, c, e);
+		break;
+	case HV_EXIT_IO:
+		c->cnt[HV_CNT_IO]++;
+		act = port_io(h, c, e);
 		break;
 	default:
 		act = HV_ACT_FATAL;

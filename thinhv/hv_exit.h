@@ -11,6 +11,7 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
+#include "thinhv/hv_pcicfg.h"
 #include "thinhv/hv_ranges.h"
 
 #define HV_MAX_RANGES 128
@@ -42,6 +43,7 @@ struct hv_host {
 	struct hv_ranges ranges;
 	struct hv_range range_store[HV_MAX_RANGES];
 	struct hv_host_cpu *cpu; /* ncpus entries, protected memory */
+	struct hv_pcicfg pcicfg; /* config-space guard (hv_pcicfg.h) */
 };
 
 enum hv_exit_reason {
@@ -53,6 +55,7 @@ enum hv_exit_reason {
 	HV_EXIT_SHUTDOWN, /* guest triple fault */
 	HV_EXIT_INIT,
 	HV_EXIT_INVALID, /* VMRUN refused the guest state */
+	HV_EXIT_IO,	 /* IN/OUT on an intercepted port (PCI config) */
 	HV_EXIT_UNKNOWN,
 };
 
@@ -60,7 +63,8 @@ enum hv_exit_reason {
 enum hv_msr_kind {
 	HV_MSR_OTHER = 0, /* intercepted by mistake: fatal */
 	HV_MSR_EFER,
-	HV_MSR_VIRT_CTL, /* VM_HSAVE_PA, VM_CR, FEATURE_CONTROL: refused */
+	HV_MSR_VIRT_CTL,  /* VM_HSAVE_PA, VM_CR, FEATURE_CONTROL: refused */
+	HV_MSR_ECAM_BASE, /* AMD MMIO_CFG_BASE_ADDR: refused (hv_pcicfg.h) */
 };
 
 struct hv_exit {
@@ -77,6 +81,9 @@ struct hv_exit {
 	/* NPF */
 	uint64_t gpa;
 	uint32_t npf_access; /* HV_ACC_* attempted */
+	/* IN/OUT: decoded access, edited in place (hv_pcicfg.h) */
+	struct hv_io io;
+	uint32_t io_verdict; /* out: enum hv_pcio_verdict */
 };
 
 /* Actions for the backend, applied in this order. */
@@ -87,6 +94,7 @@ struct hv_exit {
 #define HV_ACT_SET_MSR (1u << 4)   /* install e->msr_new */
 #define HV_ACT_DEVIRT (1u << 5)	   /* leave the hypervisor on this CPU */
 #define HV_ACT_FATAL (1u << 6)	   /* report and stop the machine */
+#define HV_ACT_IO (1u << 7)	   /* carry out e->io as e->io_verdict says */
 
 /* Decide what to do with one exit on CPU `cpu` (index into h->cpu). */
 uint32_t hv_exit_decide(struct hv_host *h, uint32_t cpu, struct hv_exit *e,

@@ -96,6 +96,14 @@ int hv_pool_pages(struct hv_launch *l, unsigned int n, u64 *pa, void **va);
 int hv_protect(struct hv_launch *l, u64 base, u64 len, u32 access, u32 kind);
 
 /*
+ * Refuse the OS's config-space writes to PCI function seg:bus:devfn (the
+ * IOMMU's own) from launch on: port I/O 0xCF8/0xCFC emulated in host mode
+ * (SVM only; -EOPNOTSUPP elsewhere), its ECAM page read-only (MCFG, AMD MSR
+ * C001_0058). Same window as hv_protect(): from hv_hook_iommu_prepare.
+ */
+int hv_pcicfg_guard(struct hv_launch *l, u16 seg, u8 bus, u8 devfn);
+
+/*
  * Launch hooks (weak defaults do nothing and return 0; the owning component
  * defines the strong symbol in its own file):
  *  hv_hook_iommu_prepare  after all hypervisor memory is allocated and

@@ -124,6 +124,15 @@ static void msrpm_intercept_write(u8 *pm, u32 msr)
 	pm[base + (2 * idx + 1) / 8] |= 1u << ((2 * idx + 1) % 8);
 }
 
+/* One bit per port, APM sec. 15.10.1. */
+static void iopm_intercept(u8 *pm, u32 first, u32 end)
+{
+	u32 port;
+
+	for (port = first; port < end; port++)
+		pm[port / 8] |= 1u << (port % 8);
+}
+
 /* Host IDT: every vector reports and stops (svm_host_fault). */
 static int svm_build_idt(struct hv_launch *l)
 {
@@ -174,7 +183,14 @@ static int svm_setup(struct hv_launch *l)
 	msrpm_intercept_write(pm, SVM_MSR_EFER);
 	msrpm_intercept_write(pm, SVM_MSR_VM_HSAVE_PA);
 	msrpm_intercept_write(pm, SVM_MSR_VM_CR);
-	/* IOPM all zero: no port is intercepted (IOIO_PROT is off). */
+	/* Moving the ECAM window would escape the read-only ECAM pages. */
+	msrpm_intercept_write(pm, SVM_MSR_MMIO_CFG_BASE);
+	/*
+	 * IOPM: only the PCI configuration ports 0xCF8-0xCFF; every other
+	 * port stays native. Used only when IOIO_PROT is set (a PCI function
+	 * is guarded, hv_pcicfg_guard(): decided in vmcb_from_live()).
+	 */
+	iopm_intercept(io, HV_PCICFG_ADDR_PORT, HV_PCICFG_PORT_END);
 	svm_npt_root = l->npt.root_pa;
 	l->host->efer_keep = SVM_EFER_SVME;
 	return 0;
@@ -242,6 +258,9 @@ static void vmcb_from_live(struct svm_cpu *c, struct svm_dtr *gdt)
 	v->ctl.icpt4 = SVM_ICPT4_VMRUN | SVM_ICPT4_VMMCALL | SVM_ICPT4_VMLOAD |
 		       SVM_ICPT4_VMSAVE | SVM_ICPT4_STGI | SVM_ICPT4_CLGI |
 		       SVM_ICPT4_SKINIT;
+	/* PCI config port I/O only when a function is guarded. */
+	if (c->host->pcicfg.nguards)
+		v->ctl.icpt3 |= SVM_ICPT3_IOIO;
 	v->ctl.iopm_base_pa = svm_iopm_pa;
 	v->ctl.msrpm_base_pa = svm_msrpm_pa;
 	v->ctl.asid = 1;

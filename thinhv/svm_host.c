@@ -4,7 +4,8 @@
  * and IDT, the guest's GS base live). Rules for this file (enforced by its
  * Kbuild flags; check with `nm -u thinhv/svm_host.o`):
  * no stack protector, no tracing, no retpoline/return thunks, no calls
- * outside svm_host.o/hv_exit.o/hv_ranges.o, no kernel headers, no %gs.
+ * outside svm_host.o/hv_exit.o/hv_ranges.o/hv_pcicfg.o, no kernel headers,
+ * no %gs.
  * It reads only the protected pool (struct svm_cpu, VMCB, struct hv_host).
  */
 #include "thinhv/compat.h"
@@ -86,6 +87,9 @@ static enum hv_exit_reason decode(struct svm_cpu *c, struct hv_exit *e,
 		case SVM_MSR_VM_CR:
 			e->msr_kind = HV_MSR_VIRT_CTL;
 			break;
+		case SVM_MSR_MMIO_CFG_BASE:
+			e->msr_kind = HV_MSR_ECAM_BASE;
+			break;
 		default:
 			e->msr_kind = HV_MSR_OTHER;
 			break;
@@ -102,6 +106,21 @@ static enum hv_exit_reason decode(struct svm_cpu *c, struct hv_exit *e,
 		if (v->ctl.exit_info1 & SVM_NPF_RSV)
 			return HV_EXIT_UNKNOWN; /* malformed table: fatal */
 		return HV_EXIT_NPF;
+	case SVM_EXIT_IOIO: {
+		uint64_t i1 = v->ctl.exit_info1;
+
+		e->io.port = SVM_IOIO_PORT(i1);
+		e->io.size = (i1 & SVM_IOIO_SZ32)   ? 4
+			     : (i1 & SVM_IOIO_SZ16) ? 2
+			     : (i1 & SVM_IOIO_SZ8)  ? 1
+						    : 0;
+		e->io.in = !!(i1 & SVM_IOIO_IN);
+		e->io.str = !!(i1 & SVM_IOIO_STR);
+		e->io.rep = !!(i1 & SVM_IOIO_REP);
+		e->io.value =
+		    e->io.in ? 0 : hv_io_out_value(g->rax, e->io.size);
+		return HV_EXIT_IO;
+	}
 	case SVM_EXIT_SHUTDOWN:
 		return HV_EXIT_SHUTDOWN;
 	case SVM_EXIT_INIT:
@@ -122,9 +141,44 @@ static uint64_t insn_len(struct svm_cpu *c)
 		return SVM_LEN_VMMCALL;
 	case SVM_EXIT_MSR:
 		return SVM_LEN_WRMSR;
+	case SVM_EXIT_IOIO:
+		/* EXITINFO2 holds the next RIP even without NRIP save. */
+		return c->vmcb->ctl.exit_info2 - c->vmcb->save.rip;
 	default:
 		return 0;
 	}
+}
+
+/*
+ * Carry out a decided PCI config port access; p->lock is held for
+ * HV_PCIO_CONFIG, so 0xCF8 and the data access are one unit.
+ */
+static void port_io(struct hv_exit *e, struct hv_gprs *g)
+{
+	struct hv_io *io = &e->io;
+	uint32_t val = io->value;
+
+	if (e->io_verdict == HV_PCIO_CONFIG)
+		svm_outl(HV_PCICFG_ADDR_PORT, io->cfg_addr);
+	switch (e->io_verdict) {
+	case HV_PCIO_CONFIG:
+	case HV_PCIO_NATIVE:
+		if (io->in)
+			val = io->size == 4   ? svm_inl(io->port)
+			      : io->size == 2 ? svm_inw(io->port)
+					      : svm_inb(io->port);
+		else if (io->size == 4)
+			svm_outl(io->port, val);
+		else if (io->size == 2)
+			svm_outw(io->port, (uint16_t)val);
+		else
+			svm_outb(io->port, (uint8_t)val);
+		break;
+	default: /* HV_PCIO_EMULATED, HV_PCIO_REFUSED: io->value says */
+		break;
+	}
+	if (io->in)
+		g->rax = hv_io_in_merge(g->rax, io->size, val);
 }
 
 static void inject(struct svm_vmcb *v, uint32_t vector, bool errcode)
@@ -172,6 +226,7 @@ int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 	struct svm_vmcb *v = c->vmcb;
 	struct hv_exit e;
 	uint64_t pending = v->ctl.exit_int_info;
+	bool locked = false;
 	uint32_t act;
 
 	g->rax = v->save.rax;
@@ -198,9 +253,20 @@ int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 	e.msr_new = 0;
 	e.gpa = 0;
 	e.npf_access = 0;
+	e.io = (struct hv_io){ 0 };
+	e.io_verdict = 0;
 	e.reason = decode(c, &e, g);
 
+	/* Config port I/O: checked and performed under one lock hold. */
+	if (e.reason == HV_EXIT_IO) {
+		locked = hv_pcicfg_lock(&c->host->pcicfg);
+		e.io.lock_failed = !locked;
+	}
 	act = hv_exit_decide(c->host, c->index, &e, g);
+	if (act & HV_ACT_IO)
+		port_io(&e, g);
+	if (locked)
+		hv_pcicfg_unlock(&c->host->pcicfg);
 	if (act & HV_ACT_FATAL)
 		host_fatal(c, "unexpected exit");
 

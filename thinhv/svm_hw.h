@@ -145,4 +145,30 @@ static __always_inline uint8_t svm_inb(uint16_t port)
 	return v;
 }
 
+static __always_inline void svm_outw(uint16_t port, uint16_t v)
+{
+	asm volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static __always_inline uint16_t svm_inw(uint16_t port)
+{
+	uint16_t v;
+
+	asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static __always_inline void svm_outl(uint16_t port, uint32_t v)
+{
+	asm volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static __always_inline uint32_t svm_inl(uint16_t port)
+{
+	uint32_t v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 #endif /* THINHV_SVM_HW_H */

@@ -27,6 +27,7 @@
 #define SVM_VM_CR_LOCK (1ull << 3)   /* SVMDIS is locked */
 #define SVM_VM_CR_SVMDIS (1ull << 4) /* SVM disabled by firmware */
 #define SVM_MSR_VM_HSAVE_PA 0xc0010117u
+#define SVM_MSR_MMIO_CFG_BASE 0xc0010058u /* ECAM window (fam10h+) */
 #define SVM_MSR_PAT 0x00000277u
 #define SVM_MSR_FS_BASE 0xc0000100u
 #define SVM_MSR_GS_BASE 0xc0000101u
@@ -83,6 +84,7 @@
 #define SVM_EXIT_STGI 0x084
 #define SVM_EXIT_CLGI 0x085
 #define SVM_EXIT_SKINIT 0x086
+#define SVM_EXIT_IOIO 0x07b
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xffffffffffffffffull
 
@@ -94,6 +96,15 @@
 #define SVM_NPF_ID (1ull << 4)	   /* instruction fetch */
 #define SVM_NPF_FINAL (1ull << 32) /* fault on the final guest address */
 #define SVM_NPF_WALK (1ull << 33)  /* fault on a guest page-table access */
+
+/* IOIO EXITINFO1, APM sec. 15.10.2 (EXITINFO2 = RIP of the next insn) */
+#define SVM_IOIO_IN (1ull << 0)	 /* TYPE: 1 = IN */
+#define SVM_IOIO_STR (1ull << 2) /* INS/OUTS */
+#define SVM_IOIO_REP (1ull << 3)
+#define SVM_IOIO_SZ8 (1ull << 4)
+#define SVM_IOIO_SZ16 (1ull << 5)
+#define SVM_IOIO_SZ32 (1ull << 6)
+#define SVM_IOIO_PORT(i) ((uint16_t)((i) >> 16))
 
 /* EVENTINJ / EXITINTINFO, APM sec. 15.20 */
 #define SVM_EVT_VECTOR_MASK 0xffu

@@ -107,6 +107,10 @@ void hv_iommu_put_table(const uint8_t *table);
 extern const struct iommu_ops vtd_iommu_ops;
 extern const struct iommu_ops amdvi_iommu_ops;
 
+/* vtd/amdvi_pcicfg.c: refuse OS config writes to each unit's PCI function. */
+struct hv_launch;
+int amdvi_guard_config(struct hv_iommu *io, struct hv_launch *l);
+
 /* ---- vtd/iommu_hw.c: the only MMIO and cache-control accessors ---- */
 void __iomem *iommu_hw_map(uint64_t base, uint64_t size);
 void iommu_hw_unmap(void __iomem *regs);

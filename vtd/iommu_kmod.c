@@ -270,6 +270,8 @@ static int iommu_bringup(struct hv_iommu *io, struct hv_launch *l)
 		rc = io->ops->probe(io);
 	if (!rc)
 		rc = collect_devices(io);
+	if (!rc && io->ops == &amdvi_iommu_ops)
+		rc = amdvi_guard_config(io, l);
 	if (rc)
 		return rc;
 	io->pool = alloc_pages(GFP_KERNEL | __GFP_ZERO, HV_IOMMU_POOL_ORDER);

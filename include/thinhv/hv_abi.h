@@ -76,13 +76,15 @@ enum hv_counter {
 	HV_CNT_CPUID,
 	HV_CNT_HYPERCALL,
 	HV_CNT_MSR,
-	HV_CNT_NPF,	  /* nested/EPT faults */
-	HV_CNT_VIRT_INSN, /* VMRUN/VMLOAD/.../INVLPGA, VMXON... -> #UD */
-	HV_CNT_DENY_MEM,  /* refused accesses to protected memory */
-	HV_CNT_DENY_MSR,  /* refused MSR writes (EFER.SVME, HSAVE, VM_CR) */
-	HV_CNT_DENY_HC,	  /* refused or malformed hypercalls */
-	HV_CNT_REINJECT,  /* events re-delivered after an exit */
-	HV_CNT_FATAL,	  /* unexpected exit: the machine is stopped */
+	HV_CNT_NPF,	    /* nested/EPT faults */
+	HV_CNT_VIRT_INSN,   /* VMRUN/VMLOAD/.../INVLPGA, VMXON... -> #UD */
+	HV_CNT_DENY_MEM,    /* refused accesses to protected memory */
+	HV_CNT_DENY_MSR,    /* refused MSR writes (EFER.SVME, HSAVE, VM_CR) */
+	HV_CNT_DENY_HC,	    /* refused or malformed hypercalls */
+	HV_CNT_REINJECT,    /* events re-delivered after an exit */
+	HV_CNT_FATAL,	    /* unexpected exit: the machine is stopped */
+	HV_CNT_IO,	    /* intercepted IN/OUT (PCI config ports, SVM) */
+	HV_CNT_DENY_PCICFG, /* refused config writes to a guarded function */
 	HV_CNT_MAX
 };
 
