@@ -38,29 +38,32 @@ static long poke_write(void *p)
 {
 	long rc = 0;
 
+	/* clang-format off: it would split the %0 operand reference */
+	// clang-format off
 	switch (width) {
 	case 1:
 		asm volatile("1: movb %b1, (%2)\n2:\n" _ASM_EXTABLE_TYPE_REG(
-				 1b, 2b, EX_TYPE_EFAULT_REG, % 0)
+				 1b, 2b, EX_TYPE_EFAULT_REG, %0)
 			     : "+r"(rc)
 			     : "q"((u8)value), "r"(p)
 			     : "memory");
 		break;
 	case 2:
 		asm volatile("1: movw %w1, (%2)\n2:\n" _ASM_EXTABLE_TYPE_REG(
-				 1b, 2b, EX_TYPE_EFAULT_REG, % 0)
+				 1b, 2b, EX_TYPE_EFAULT_REG, %0)
 			     : "+r"(rc)
 			     : "r"((u16)value), "r"(p)
 			     : "memory");
 		break;
 	default:
 		asm volatile("1: movl %k1, (%2)\n2:\n" _ASM_EXTABLE_TYPE_REG(
-				 1b, 2b, EX_TYPE_EFAULT_REG, % 0)
+				 1b, 2b, EX_TYPE_EFAULT_REG, %0)
 			     : "+r"(rc)
 			     : "r"(value), "r"(p)
 			     : "memory");
 		break;
 	}
+	// clang-format on
 	return rc;
 }
 
