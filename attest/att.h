@@ -233,9 +233,9 @@ struct att_measurements {
 /*
  * Walk a thinhv log (hostile input) and check its grammar:
  * HYPERVISOR (POLICY ISOLATION)+, every record a thinhv EV_EVENT_TAG in
- * ATT_THINHV_PCR with a SHA-256 digest. 0, or -EINVAL with err naming the
- * record offset (the log length for a log that ends too early) and the
- * rule broken. Does not replay: the caller compares the PCR.
+ * ATT_THINHV_PCR with a SHA-256 digest. 0, or -EINVAL with err (may be
+ * NULL) naming the record offset (the log length for a log that ends too
+ * early) and the rule broken. Does not replay: the caller compares the PCR.
  */
 int att_thinhv_measurements(const uint8_t *log, size_t len,
 			    struct att_measurements *m, struct att_err *err);

@@ -179,8 +179,11 @@ int att_thinhv_measurements(const uint8_t *log, size_t len,
 			    struct att_measurements *m, struct att_err *err)
 {
 	struct log_walk w = { m, LOG_START, 0, NULL };
+	struct att_err ignored = { 0, NULL };
 	int rc;
 
+	if (!err)
+		err = &ignored;
 	memset(m, 0, sizeof(*m));
 	rc = att_log_parse(log, len, NULL, walk_measurement, &w, err);
 	if (rc) {

@@ -114,6 +114,10 @@ static void test_launch_only(void)
 	expect_digest(m.policy, 2);
 	expect_digest(m.launch_isolation, 3);
 	expect_digest(m.isolation, 3);
+	/* err is optional */
+	CU_ASSERT_EQUAL(att_thinhv_measurements(t.buf, t.len, &m, NULL), 0);
+	CU_ASSERT_EQUAL(att_thinhv_measurements(t.buf, t.rec[2], &m, NULL),
+			-EINVAL);
 }
 
 /* One swap, then a second that rolls back to the launch bytes. */
