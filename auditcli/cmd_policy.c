@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cmd_policy.c - `thinhv policy check|compile|show|digest|inventory`: write,
- * review and compile per-device DMA policies (host userspace).
+ * cmd_policy.c - `thinhv policy check|compile|show|digest|inventory|apply`:
+ * write, review and compile per-device DMA policies, and replace the one
+ * the running hypervisor enforces (host userspace).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "thinhv/iommu_host.h"
+#include "thinhv/thinhv_ioctl.h"
 #include "policy/pol_internal.h"
 
 #define BLOB_MAX_BYTES (1024 * 1024)
@@ -23,6 +29,9 @@ static void usage(FILE *f)
 	    "       thinhv policy show BLOB|POLICY [--inventory FILE]\n"
 	    "       thinhv policy digest POLICY|BLOB [--inventory FILE]\n"
 	    "       thinhv policy inventory [-o FILE]\n"
+	    "       thinhv policy apply POLICY|BLOB [--inventory FILE]\n"
+	    "         replace the DMA policy the running hypervisor enforces\n"
+	    "         (refused when loaded with lock=1; measured first)\n"
 	    "POLICY is XML (policy/thinhv-policy.xsd); FILE is a recorded\n"
 	    "inventory (docs/policy.md); without it `check` reads this "
 	    "host.\n");
@@ -425,6 +434,89 @@ static int cmd_inventory(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* Hand a compiled policy to the running hypervisor (THINHV_IOC_POLICY_SWAP). */
+static int cmd_apply(int argc, char **argv)
+{
+	struct thinhv_policy_swap sw;
+	struct pol_inventory inv;
+	char hex[POL_DIGEST_HEX];
+	struct opts o;
+	uint8_t *blob;
+	size_t len;
+	int r, have_inv, fd, err;
+
+	r = parse_opts(argc, argv, &o, true);
+	if (r)
+		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+	have_inv = load_inventory(&o, &inv, false);
+	if (have_inv < 0)
+		return CLI_EXIT_ERROR;
+	r = load_any(o.input, have_inv == 0 ? &inv : NULL, &blob, &len);
+	if (have_inv == 0)
+		pol_inventory_free(&inv);
+	if (r)
+		return CLI_EXIT_ERROR;
+	if (pol_digest_hex(blob, len, hex)) {
+		cli_err("libsodium: SHA-256 failed");
+		free(blob);
+		return CLI_EXIT_ERROR;
+	}
+	fd = open(THINHV_DEV, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_err("%s: %s%s", THINHV_DEV, strerror(errno),
+			errno == ENOENT ? " (is thinhv.ko loaded?)" : "");
+		free(blob);
+		return CLI_EXIT_ERROR;
+	}
+	memset(&sw, 0, sizeof(sw));
+	sw.size = sizeof(sw);
+	sw.abi = THINHV_IOCTL_ABI;
+	sw.blob = (uint64_t)(uintptr_t)blob;
+	sw.len = (uint32_t)len;
+	r = ioctl(fd, THINHV_IOC_POLICY_SWAP, &sw);
+	err = errno;
+	close(fd);
+	free(blob);
+	if (r == 0) {
+		printf(
+		    "policy applied: %s\ndigest sha256:%s\ngeneration %llu\n",
+		    o.input, hex, (unsigned long long)sw.generation);
+		return CLI_EXIT_OK;
+	}
+	switch (err) {
+	case EPERM:
+		cli_err("%s: refused: the hypervisor is locked (lock=1): the "
+			"DMA policy is fixed until reboot",
+			o.input);
+		break;
+	case ENODEV:
+		cli_err("%s: refused: thinhv enforces no DMA policy (loaded "
+			"without dma_policy=, or not launched)",
+			o.input);
+		break;
+	case EINVAL:
+		if (sw.why)
+			cli_err("%s: refused by the hypervisor: %s (at %#llx); "
+				"the old policy stays in force",
+				o.input, iommu_bad_text(sw.why),
+				(unsigned long long)sw.where);
+		else
+			cli_err("%s: refused by the module (see dmesg); the "
+				"old policy stays in force",
+				o.input);
+		break;
+	case EIO:
+		cli_err("%s: applied with a warning (see dmesg), generation "
+			"%llu",
+			o.input, (unsigned long long)sw.generation);
+		return CLI_EXIT_WARN;
+	default:
+		cli_err("%s: %s", THINHV_DEV, strerror(err));
+		break;
+	}
+	return CLI_EXIT_FAIL;
+}
+
 static int policy_main(int argc, char **argv)
 {
 	const char *sub;
@@ -446,6 +538,8 @@ static int policy_main(int argc, char **argv)
 		return cmd_show_digest(argc, argv, false);
 	if (!strcmp(sub, "inventory"))
 		return cmd_inventory(argc, argv);
+	if (!strcmp(sub, "apply"))
+		return cmd_apply(argc, argv);
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help") ||
 	    !strcmp(sub, "help")) {
 		usage(stdout);

@@ -29,6 +29,8 @@
 
 /* Page-table pages reserved in the pool for NPT + host page table. */
 #define HV_PT_POOL_PAGES 96
+/* The IOMMU's host-mode state (iommu_host.h) and its host mappings. */
+#define HV_IOMMU_HOST_POOL_PAGES 24
 #define HV_RENDEZVOUS_US (2 * USEC_PER_SEC)
 /* IA32_MTRR_PHYSBASEn = 0x200 + 2n, PHYSMASKn = 0x201 + 2n (SDM 12.11.2.3) */
 #define HV_MSR_MTRR_PHYSBASE0 0x200u
@@ -402,7 +404,7 @@ static int alloc_pool(struct hv_launch *l)
 	    sizeof(struct hv_host) + nr_cpu_ids * sizeof(struct hv_host_cpu);
 	size_t pages = DIV_ROUND_UP(host_bytes, PAGE_SIZE) + 8 /* backend */ +
 		       num_online_cpus() * l->ops->percpu_pages +
-		       HV_PT_POOL_PAGES;
+		       HV_PT_POOL_PAGES + HV_IOMMU_HOST_POOL_PAGES;
 	void *hp;
 	u64 hpa;
 	int rc;

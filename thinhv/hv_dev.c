@@ -9,10 +9,13 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "thinhv/thinhv_ioctl.h"
 #include "thinhv/hv_kern.h"
+#include "thinhv/iommu.h"
 #include "hv_main.h"
 
 _Static_assert(THINHV_MAX_COUNTERS >= HV_CNT_MAX, "counters fit the ABI");
@@ -141,6 +144,36 @@ static int do_range(void __user *u)
 	return copy_to_user(u, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
+#define HV_SWAP_MAX_BLOB (1u << 20)
+
+static int do_policy_swap(void __user *u)
+{
+	struct thinhv_policy_swap sw;
+	void *blob;
+	int rc = arg_in(&sw, sizeof(sw), u);
+
+	if (rc)
+		return rc;
+	if (sw.why || sw.generation || sw.where)
+		return -EINVAL;
+	if (!sw.len || sw.len > HV_SWAP_MAX_BLOB)
+		return -EINVAL;
+	blob = memdup_user(u64_to_user_ptr(sw.blob), sw.len);
+	if (IS_ERR(blob))
+		return PTR_ERR(blob);
+	mutex_lock(&hv_lock);
+	if (!hv_launched)
+		rc = -ENODEV;
+	else
+		rc = hv_iommu_swap(&hv_launch_state, blob, sw.len,
+				   &sw.generation, &sw.why, &sw.where);
+	mutex_unlock(&hv_lock);
+	kfree(blob);
+	if (copy_to_user(u, &sw, sizeof(sw)))
+		return -EFAULT;
+	return rc;
+}
+
 static long thinhv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *u = (void __user *)arg;
@@ -156,6 +189,8 @@ static long thinhv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return do_range(u);
 	case THINHV_IOC_MEASURE_LOG:
 		return hv_measure_log_ioctl(u);
+	case THINHV_IOC_POLICY_SWAP:
+		return do_policy_swap(u);
 	default:
 		return -ENOTTY;
 	}

@@ -9,6 +9,7 @@
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
 #include "thinhv/hv_exit.h"
+#include "thinhv/iommu_host.h"
 
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
@@ -64,6 +65,68 @@ static uint64_t sum_counter(const struct hv_host *h, enum hv_counter c)
 static uint64_t hc_status(int err)
 {
 	return (uint64_t)(int64_t)-err;
+}
+
+/* The DMA-table hypercalls (hv_abi.h); 0 or a positive HV_E* code. */
+static int iommu_call(struct hv_host *h, uint32_t fn, struct hv_gprs *g)
+{
+	struct iommu_host *ih = h->iommu;
+	struct iommu_host_rec r;
+	uint32_t left = 0, k;
+	uint64_t ovf = 0;
+	int rc;
+
+	if (!ih)
+		return HV_ENODEV;
+	switch (fn) {
+	case HV_HC_IOMMU_SWAP:
+		/* lock=1 freezes the DMA policy with the hypervisor. */
+		if (h->locked)
+			return HV_EPERM;
+		rc = iommu_host_swap(ih);
+		g->rbx = ih->generation;
+		g->rcx = ih->last_why;
+		g->rdx = ih->last_bad;
+		break;
+	case HV_HC_IOMMU_DRAIN:
+		rc = iommu_host_drain(ih, &r, &left);
+		if (rc == -ENOENT) { /* nothing queued: source 0 */
+			g->rbx = g->rcx = g->rdx = 0;
+			rc = 0;
+		} else if (!rc) {
+			g->rbx = r.lo;
+			g->rcx = r.hi;
+			g->rdx = (uint64_t)(r.unit & 0xff) |
+				 (uint64_t)(r.src & 0xff) << 8 |
+				 (uint64_t)left << 16;
+		}
+		break;
+	default: /* HV_HC_IOMMU_STATE */
+		for (k = 0; k < ih->nunits && k < IOMMU_HOST_MAX_UNITS; k++)
+			ovf += ih->unit[k].hw_overflow;
+		g->rbx = ih->generation;
+		g->rcx = (ih->refused & 0xffffffffull) |
+			 (uint64_t)(ih->active & 1) << 32;
+		g->rdx = (ih->dropped & 0xffffffffull) | ovf << 32;
+		rc = 0;
+		break;
+	}
+	switch (rc) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		return HV_ENOENT;
+	case -EAGAIN:
+		return HV_EAGAIN;
+	case -EBUSY:
+		return HV_EBUSY;
+	case -ENODEV:
+		return HV_ENODEV;
+	case -ETIMEDOUT:
+		return HV_ETIMEDOUT;
+	default:
+		return HV_EINVAL;
+	}
 }
 
 static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
@@ -146,6 +209,15 @@ static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 		}
 		g->rax = 0;
 		return HV_ACT_ADVANCE | HV_ACT_DEVIRT;
+	case HV_HC_IOMMU_SWAP:
+	case HV_HC_IOMMU_DRAIN:
+	case HV_HC_IOMMU_STATE:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		err = iommu_call(h, fn, g);
+		break;
 	default:
 		err = HV_ENOSYS;
 		break;

@@ -16,6 +16,8 @@
 
 #define HV_MAX_RANGES 128
 
+struct iommu_host;
+
 /* Guest general-purpose registers other than RSP (kept by the backend). */
 struct hv_gprs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
@@ -42,8 +44,9 @@ struct hv_host {
 	uint64_t map_limit; /* nested map covers [0, map_limit) */
 	struct hv_ranges ranges;
 	struct hv_range range_store[HV_MAX_RANGES];
-	struct hv_host_cpu *cpu; /* ncpus entries, protected memory */
-	struct hv_pcicfg pcicfg; /* config-space guard (hv_pcicfg.h) */
+	struct hv_host_cpu *cpu;  /* ncpus entries, protected memory */
+	struct iommu_host *iommu; /* DMA tables (iommu_host.h), or NULL */
+	struct hv_pcicfg pcicfg;  /* config-space guard (hv_pcicfg.h) */
 };
 
 enum hv_exit_reason {

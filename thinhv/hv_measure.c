@@ -47,9 +47,8 @@ static int measure_policy(struct hv_launch *l)
 	return att_measure(&hv_att, ATT_TAG_POLICY, blob, len);
 }
 
-static int measure_isolation(struct hv_launch *l)
+static int measure_isolation(const struct hv_ranges *rs)
 {
-	const struct hv_ranges *rs = &l->host->ranges;
 	struct att_iso_device *dev = NULL;
 	struct att_iso_range *rng = NULL;
 	u32 ndev = 0, i;
@@ -124,7 +123,30 @@ int hv_hook_measure(struct hv_launch *l)
 	if (!rc)
 		rc = measure_policy(l);
 	if (!rc)
-		rc = measure_isolation(l);
+		rc = measure_isolation(&l->host->ranges);
+	if (rc)
+		pr_err("thinhv: measurement failed: %s (%d)\n",
+		       att_measure_reason(&hv_att), rc);
+	return rc;
+}
+
+/*
+ * A runtime policy replacement (vtd/iommu_kmod.c): the policy and the
+ * isolation state again, as one more (policy, isolation) pair. After
+ * launch the registry lives in protected memory: measure the kernel-side
+ * copy of it (identical, taken before launch).
+ */
+int hv_measure_swap(struct hv_launch *l)
+{
+	struct hv_ranges rs = { hv_ranges_shadow, hv_ranges_shadow_n,
+				HV_MAX_RANGES };
+	int rc;
+
+	if (!hv_att_ready)
+		return -ENODEV;
+	rc = measure_policy(l);
+	if (!rc)
+		rc = measure_isolation(&rs);
 	if (rc)
 		pr_err("thinhv: measurement failed: %s (%d)\n",
 		       att_measure_reason(&hv_att), rc);

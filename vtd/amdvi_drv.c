@@ -399,7 +399,7 @@ static void amdvi_disable(struct hv_iommu *io)
 				u->base, u->devtab_pa);
 		}
 		if (u->enabled)
-			io->pool = NULL; /* still walked: leak the pool */
+			io->pool = io->pool2 = NULL; /* walked: leak both */
 		iommu_hw_unmap(u->regs);
 		u->regs = NULL;
 	}

@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include "thinhv/iommu.h"
+#include "thinhv/iommu_host.h"
 
 #define HV_IOMMU_MAX_UNITS 8
 #define HV_IOMMU_MAX_DEVS 1024
@@ -19,6 +20,7 @@
 #define HV_IOMMU_MAX_UNITY 32 /* RMRR / IVMD ranges x devices */
 #define HV_IOMMU_RING 256
 #define HV_IOMMU_POOL_ORDER 8	/* 1 MiB of table pages */
+#define HV_IOMMU_DEVTAB_ORDER 9 /* AMD-Vi device table: 2 MiB */
 #define HV_IOMMU_WAIT_US 100000 /* every hardware wait: 100 ms */
 
 struct hv_iommu_unit {
@@ -70,6 +72,19 @@ struct hv_iommu {
 	uint32_t pool_pages, pool_used;
 	struct hv_iommu_region region[HV_IOMMU_MAX_REGIONS];
 	uint32_t nregions;
+	/* Runtime swap (iommu_host.h): a second protected pool, the OS-side
+	 * stage the new tables are built in, the host-mode state. */
+	struct page *pool2;
+	uint8_t *pool2_va;
+	uint64_t pool2_pa;
+	uint32_t reserved; /* first pages of each pool a swap never uses */
+	uint32_t active;   /* pool in use: 0 pool, 1 pool2 */
+	struct page *stage_pages, *stage_dt_pages;
+	uint8_t *stage;
+	uint64_t *stage_devtab;	 /* AMD-Vi */
+	struct iommu_host *host; /* in the hypervisor's pool */
+	struct hv_launch *l;
+	uint64_t generation;
 	/* Faults. */
 	spinlock_t lock; /* ring and drains */
 	struct iommu_fault_ring ring;

@@ -20,11 +20,13 @@
 #include <linux/kernel_read_file.h>
 #include <linux/vmalloc.h>
 #include <linux/ktime.h>
+#include <asm/tsc.h>
 
 #include "thinhv/hv_kern.h"
 #include "thinhv/thinhv_ioctl.h"
 #include "thinhv/tcg_log.h"
 #include "vtd/iommu_drv.h"
+#include "thinhv/hv_memtype.h"
 
 static char *dma_policy;
 module_param(dma_policy, charp, 0444);
@@ -243,6 +245,12 @@ static void free_io(struct hv_iommu *io)
 		return;
 	if (io->pool)
 		__free_pages(io->pool, HV_IOMMU_POOL_ORDER);
+	if (io->pool2)
+		__free_pages(io->pool2, HV_IOMMU_POOL_ORDER);
+	if (io->stage_pages)
+		__free_pages(io->stage_pages, HV_IOMMU_POOL_ORDER);
+	if (io->stage_dt_pages)
+		__free_pages(io->stage_dt_pages, HV_IOMMU_DEVTAB_ORDER);
 	kfree(io->plan);
 	kfree(io->devs);
 	kfree(io->blob);
@@ -255,6 +263,154 @@ static void poll_fn(struct work_struct *w)
 
 	hv_iommu_poll();
 	schedule_delayed_work(&io->poll, HZ / 10);
+}
+
+/*
+ * For runtime swaps: a second table pool (protected like the first), and
+ * the OS-writable stage the new tables are built in (host mode copies and
+ * checks them; never trusted). AMD-Vi also stages a whole device table.
+ */
+static int alloc_swap(struct hv_iommu *io)
+{
+	io->reserved = max_t(u32, 1, io->pool_used);
+	io->pool2 = alloc_pages(GFP_KERNEL | __GFP_ZERO, HV_IOMMU_POOL_ORDER);
+	io->stage_pages =
+	    alloc_pages(GFP_KERNEL | __GFP_ZERO, HV_IOMMU_POOL_ORDER);
+	if (!io->pool2 || !io->stage_pages)
+		return -ENOMEM;
+	io->pool2_va = page_address(io->pool2);
+	io->pool2_pa = page_to_phys(io->pool2);
+	io->stage = page_address(io->stage_pages);
+	if (io->ops == &amdvi_iommu_ops) {
+		io->stage_dt_pages =
+		    alloc_pages(GFP_KERNEL | __GFP_ZERO, HV_IOMMU_DEVTAB_ORDER);
+		if (!io->stage_dt_pages)
+			return -ENOMEM;
+		io->stage_devtab = page_address(io->stage_dt_pages);
+	}
+	return hv_iommu_add_region(io, io->pool2_pa,
+				   (uint64_t)io->pool_pages * PAGE_SIZE,
+				   THINHV_RANGE_IOMMU);
+}
+
+static int host_map(struct hv_launch *l, const void *va, u64 pa, u64 len,
+		    u32 acc, u32 mt)
+{
+	int rc = hv_pt_map(&l->hostpt, (u64)va, pa, PAGE_ALIGN(len), acc, mt);
+
+	if (rc)
+		pr_err("thinhv: host mapping of IOMMU memory %#llx failed: "
+		       "%d\n",
+		       pa, rc);
+	return rc;
+}
+
+/*
+ * The host-mode view (iommu_host.h), after enable and before launch: state
+ * in the hypervisor's pool, and the registers, both pools, the stage (read
+ * only) and the AMD-Vi device tables mapped in the private host page table.
+ */
+static int host_setup(struct hv_iommu *io, struct hv_launch *l)
+{
+	u64 bytes = (u64)io->pool_pages * PAGE_SIZE, pa;
+	struct iommu_host *ih;
+	void *va;
+	uint32_t i;
+	int rc;
+
+	rc = hv_pool_pages(l, DIV_ROUND_UP(sizeof(*ih), PAGE_SIZE), &pa, &va);
+	if (rc) {
+		pr_err("thinhv: no hypervisor memory for the IOMMU state\n");
+		return rc;
+	}
+	ih = va;
+	ih->kind =
+	    io->ops == &vtd_iommu_ops ? IOMMU_HOST_VTD : IOMMU_HOST_AMDVI;
+	ih->nunits = io->nunits;
+	ih->levels = io->unit[0].levels;
+	ih->max_leaf = io->unit[0].max_leaf;
+	for (i = 1; i < io->nunits; i++)
+		ih->max_leaf = min(ih->max_leaf, io->unit[i].max_leaf);
+	ih->tsc_per_ms = max_t(u64, tsc_khz, 1000);
+	ih->pool_pa[0] = io->pool_pa;
+	ih->pool_va[0] = io->pool_va;
+	ih->pool_pa[1] = io->pool2_pa;
+	ih->pool_va[1] = io->pool2_va;
+	ih->pool_pages = io->pool_pages;
+	ih->reserved = io->reserved;
+	ih->stage = io->stage;
+	ih->stage_devtab = io->stage_devtab;
+	ih->prot = &l->host->ranges;
+	rc = host_map(l, io->pool_va, io->pool_pa, bytes, HV_ACC_R | HV_ACC_W,
+		      HV_MT_WB);
+	if (!rc)
+		rc = host_map(l, io->pool2_va, io->pool2_pa, bytes,
+			      HV_ACC_R | HV_ACC_W, HV_MT_WB);
+	if (!rc)
+		rc = host_map(l, io->stage, page_to_phys(io->stage_pages),
+			      bytes, HV_ACC_R, HV_MT_WB);
+	if (!rc && io->stage_devtab)
+		rc = host_map(l, io->stage_devtab,
+			      page_to_phys(io->stage_dt_pages),
+			      AMDVI_DEVTAB_BYTES, HV_ACC_R, HV_MT_WB);
+	for (i = 0; i < io->nunits && !rc; i++) {
+		struct hv_iommu_unit *u = &io->unit[i];
+		struct iommu_host_unit *hu = &ih->unit[i];
+
+		rc = host_map(l, (const void __force *)u->regs, u->base,
+			      u->size, HV_ACC_R | HV_ACC_W, HV_MT_UC);
+		if (!rc && u->devtab)
+			rc = host_map(l, u->devtab, u->devtab_pa,
+				      AMDVI_DEVTAB_BYTES, HV_ACC_R | HV_ACC_W,
+				      HV_MT_WB);
+		hu->regs = (volatile uint8_t __force *)u->regs;
+		hu->cap = u->cap;
+		hu->ecap = u->ecap;
+		hu->nfr = u->nfr;
+		hu->fro = u->fro;
+		hu->iro = u->iro;
+		hu->segment = u->segment;
+		hu->devtab = u->devtab;
+		hu->cmdbuf = u->cmdbuf;
+		hu->evtlog = u->evtlog;
+		hu->cw_sem = u->cw_sem;
+		hu->cw_pa = u->cw_pa;
+		hu->cw_seq = u->cw_seq;
+		hu->cmd_tail = u->cmd_tail;
+		hu->root_page =
+		    (uint32_t)((u->vt.root_pa - io->pool_pa) >> PAGE_SHIFT);
+	}
+	if (rc)
+		return rc;
+	io->host = ih;
+	io->l = l;
+	l->host->iommu = ih;
+	return 0;
+}
+
+static void plan_input(struct hv_iommu *io, struct iommu_plan_in *in,
+		       const struct pol_blob_view *pol, struct iommu_dev *devs,
+		       const struct hv_range *prot, uint32_t nprot)
+{
+	uint32_t i;
+
+	memset(in, 0, sizeof(*in));
+	in->pol = pol;
+	in->devs = devs;
+	in->ndevs = io->ndevs;
+	in->ram = io->ram;
+	in->nram = io->nram;
+	in->prot = prot;
+	in->nprot = nprot;
+	in->unity = io->unity;
+	in->nunity = io->nunity;
+	in->fmt = io->ops == &vtd_iommu_ops ? IOMMU_PT_VTD : IOMMU_PT_AMDVI;
+	in->levels = io->unit[0].levels;
+	in->max_leaf_level = io->unit[0].max_leaf;
+	for (i = 1; i < io->nunits; i++)
+		in->max_leaf_level =
+		    min(in->max_leaf_level, io->unit[i].max_leaf);
+	in->deny_needs_pt = in->fmt == IOMMU_PT_VTD;
 }
 
 /* Prepare + enable (before any CPU is virtualized). */
@@ -287,6 +443,8 @@ static int iommu_bringup(struct hv_iommu *io, struct hv_launch *l)
 				 THINHV_RANGE_IOMMU);
 	if (!rc)
 		rc = io->ops->alloc(io);
+	if (!rc)
+		rc = alloc_swap(io);
 	if (rc)
 		return rc;
 	/* Protect before building: identity maps must leave all of it out. */
@@ -301,23 +459,7 @@ static int iommu_bringup(struct hv_iommu *io, struct hv_launch *l)
 	io->plan = kzalloc(sizeof(*io->plan), GFP_KERNEL);
 	if (!io->plan)
 		return -ENOMEM;
-	memset(&in, 0, sizeof(in));
-	in.pol = &io->pol;
-	in.devs = io->devs;
-	in.ndevs = io->ndevs;
-	in.ram = io->ram;
-	in.nram = io->nram;
-	in.prot = prot->r;
-	in.nprot = prot->n;
-	in.unity = io->unity;
-	in.nunity = io->nunity;
-	in.fmt = io->ops == &vtd_iommu_ops ? IOMMU_PT_VTD : IOMMU_PT_AMDVI;
-	in.levels = io->unit[0].levels;
-	in.max_leaf_level = io->unit[0].max_leaf;
-	for (i = 1; i < io->nunits; i++)
-		in.max_leaf_level =
-		    min(in.max_leaf_level, io->unit[i].max_leaf);
-	in.deny_needs_pt = in.fmt == IOMMU_PT_VTD;
+	plan_input(io, &in, &io->pol, io->devs, prot->r, prot->n);
 	in.mem.ctx = io;
 	in.mem.alloc = hv_iommu_pool_alloc;
 	in.mem.virt = hv_iommu_pool_virt;
@@ -344,6 +486,8 @@ static int iommu_bringup(struct hv_iommu *io, struct hv_launch *l)
 			d->device_id, pol_action_name(dm->action), dm->did);
 	}
 	rc = io->ops->enable(io);
+	if (!rc)
+		rc = host_setup(io, l);
 	if (rc)
 		return rc;
 	pr_info("thinhv: %s: DMA remapping enabled on %u unit(s), %u "
@@ -437,6 +581,44 @@ int hv_hook_iommu_enable(struct hv_launch *l)
 	return 0;
 }
 
+/*
+ * After launch the fault registers / event log are the hypervisor's: host
+ * mode reads and clears them (HV_HC_IOMMU_DRAIN) and hands the raw
+ * records over one by one; they are decoded and logged here.
+ */
+static void drain_host(struct hv_iommu *io)
+{
+	uint32_t n;
+
+	for (n = 0; n < IOMMU_HOST_RING; n++) {
+		u64 b = 0, c = 0, d = 0;
+		uint32_t unit, src;
+		struct iommu_fault f;
+		uint8_t ev[16];
+		int rc;
+
+		if (hv_hypercall(io->l, HV_HC_IOMMU_DRAIN, &b, &c, &d))
+			return;
+		unit = (uint32_t)(d & 0xff);
+		src = (uint32_t)((d >> 8) & 0xff);
+		if (!src || unit >= io->nunits)
+			return;
+		memset(&f, 0, sizeof(f));
+		if (src == IOMMU_HOST_VTD) {
+			rc = vtd_fault_decode(b, c, &f);
+		} else {
+			hv_put_le64(ev, b);
+			hv_put_le64(ev + 8, c);
+			rc = amdvi_event_decode(ev, &f);
+		}
+		if (rc)
+			continue;
+		f.segment = io->unit[unit].segment;
+		f.unit = (uint8_t)unit;
+		hv_iommu_record(io, &f);
+	}
+}
+
 void hv_iommu_poll(void)
 {
 	unsigned long flags;
@@ -444,7 +626,10 @@ void hv_iommu_poll(void)
 	mutex_lock(&hv_iommu_lock);
 	if (g_io) {
 		spin_lock_irqsave(&g_io->lock, flags);
-		g_io->ops->drain(g_io);
+		if (READ_ONCE(hv_iommu_launched) && g_io->host)
+			drain_host(g_io);
+		else
+			g_io->ops->drain(g_io);
 		spin_unlock_irqrestore(&g_io->lock, flags);
 	}
 	mutex_unlock(&hv_iommu_lock);
@@ -591,6 +776,23 @@ static int status_get(char *buf, const struct kernel_param *kp)
 			 "launched %d\n",
 			 g_io->ops->name, g_io->nunits, g_io->plan->ndom,
 			 g_io->pool_used, READ_ONCE(hv_iommu_launched));
+	if (g_io->host && READ_ONCE(hv_iommu_launched)) {
+		u64 b = 0, c = 0, d = 0;
+
+		if (!hv_hypercall(g_io->l, HV_HC_IOMMU_STATE, &b, &c, &d))
+			len += scnprintf(
+			    buf + len, PAGE_SIZE - len,
+			    "swap generation %llu refused %llu dropped %llu "
+			    "overflow %llu active %llu stage %#llx pools %#llx "
+			    "%#llx reserved %u levels %u devtab %#llx\n",
+			    b, c & 0xffffffffull, d & 0xffffffffull, d >> 32,
+			    (c >> 32) & 1, (u64)page_to_phys(g_io->stage_pages),
+			    g_io->pool_pa, g_io->pool2_pa, g_io->reserved,
+			    g_io->unit[0].levels,
+			    g_io->stage_dt_pages
+				? (u64)page_to_phys(g_io->stage_dt_pages)
+				: 0ull);
+	}
 	for (i = 0; i < g_io->nunits; i++)
 		len +=
 		    scnprintf(buf + len, PAGE_SIZE - len,
@@ -623,3 +825,175 @@ module_param_cb(iommu_faults, &faults_ops, NULL, 0400);
 MODULE_PARM_DESC(iommu_faults, "DMA faults recorded (read-only)");
 module_param_cb(iommu_status, &status_ops, NULL, 0400);
 MODULE_PARM_DESC(iommu_status, "DMA enforcement state (read-only)");
+
+/* ---- runtime policy replacement ---- */
+
+static DEFINE_MUTEX(hv_iommu_swap_lock);
+
+/* Install (blob, pol, plan, devs) as g_io's current state; old out. */
+static void swap_state(struct hv_iommu *io, uint8_t **blob, size_t *len,
+		       struct pol_blob_view *pol, struct iommu_plan **plan,
+		       struct iommu_dev **devs)
+{
+	mutex_lock(&hv_iommu_lock);
+	swap(io->blob, *blob);
+	swap(io->blob_len, *len);
+	swap(io->pol, *pol);
+	swap(io->plan, *plan);
+	swap(io->devs, *devs);
+	mutex_unlock(&hv_iommu_lock);
+}
+
+/* Build the new tables into the stage for the spare pool. */
+static int stage_tables(struct hv_iommu *io, const struct pol_blob_view *pol,
+			struct iommu_plan *plan, struct iommu_dev *devs)
+{
+	uint32_t spare = io->active ^ 1u, i;
+	uint64_t spare_pa = spare ? io->pool2_pa : io->pool_pa;
+	struct iommu_stage st = { io->stage, spare_pa, io->reserved,
+				  io->pool_pages, 0 };
+	struct iommu_stage_hdr *hdr = (struct iommu_stage_hdr *)io->stage;
+	struct iommu_plan_in in;
+	int rc;
+
+	memset(io->stage, 0, PAGE_SIZE);
+	plan_input(io, &in, pol, devs, hv_ranges_shadow, hv_ranges_shadow_n);
+	in.mem.ctx = &st;
+	in.mem.alloc = iommu_stage_alloc;
+	in.mem.virt = iommu_stage_virt;
+	rc = iommu_plan_build(&in, plan);
+	if (rc) {
+		pr_err("thinhv: policy swap: building DMA domains failed: %d\n",
+		       rc);
+		return rc;
+	}
+	if (io->ops == &vtd_iommu_ops) {
+		for (i = 0; i < io->nunits; i++) {
+			struct vtd_tables vt;
+
+			rc = vtd_tables_init(&vt, &in.mem);
+			if (!rc)
+				rc = vtd_tables_from_plan(&vt, plan, devs,
+							  io->ndevs,
+							  io->unit[i].segment);
+			if (rc)
+				return rc;
+			hdr->root_page[i] =
+			    (uint32_t)((vt.root_pa - spare_pa) >> PAGE_SHIFT);
+		}
+	} else {
+		amdvi_devtab_deny_all(io->stage_devtab, AMDVI_DEVTAB_ENTRIES);
+		rc = amdvi_devtab_from_plan(io->stage_devtab,
+					    AMDVI_DEVTAB_ENTRIES, plan, devs,
+					    io->ndevs);
+		if (rc)
+			return rc;
+	}
+	hdr->magic = IOMMU_STAGE_MAGIC;
+	hdr->version = IOMMU_STAGE_VERSION;
+	hdr->npages = st.used;
+	hdr->pool = spare;
+	return 0;
+}
+
+int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
+		  uint64_t *generation, uint32_t *why, uint64_t *where)
+{
+	struct pol_blob_err err = { 0, NULL };
+	struct pol_blob_view pol;
+	struct iommu_plan *plan = NULL;
+	struct iommu_dev *devs = NULL;
+	uint8_t *copy = NULL;
+	struct hv_iommu *io;
+	u64 b = 0, c = 0, d = 0;
+	s64 hrc;
+	int rc;
+
+	*why = 0;
+	*where = 0;
+	mutex_lock(&hv_iommu_swap_lock);
+	mutex_lock(&hv_iommu_lock);
+	io = g_io;
+	mutex_unlock(&hv_iommu_lock);
+	rc = -ENODEV;
+	if (!io || !io->host || !READ_ONCE(hv_iommu_launched))
+		goto out;
+	/* Our own copy, validated and used from here (never re-read). */
+	rc = -ENOMEM;
+	copy = kmemdup(blob, len, GFP_KERNEL);
+	plan = kzalloc(sizeof(*plan), GFP_KERNEL);
+	devs = kmemdup(io->devs, io->ndevs * sizeof(*devs), GFP_KERNEL);
+	if (!copy || !plan || !devs)
+		goto out;
+	rc = pol_blob_decode(copy, len, &pol, &err);
+	if (rc) {
+		pr_err("thinhv: policy swap refused: byte %u: %s\n", err.offset,
+		       err.what ? err.what : "invalid");
+		goto out;
+	}
+	/* The pool in use is the hypervisor's word, not ours. */
+	if (hv_hypercall(l, HV_HC_IOMMU_STATE, &b, &c, &d)) {
+		rc = -EIO;
+		goto out;
+	}
+	io->active = (uint32_t)(c >> 32) & 1;
+	b = c = d = 0;
+	rc = stage_tables(io, &pol, plan, devs);
+	if (rc)
+		goto out;
+	/* Measured before it takes effect; the current state is always the
+	 * log's last (policy, isolation) pair. */
+	swap_state(io, &copy, &len, &pol, &plan, &devs);
+	rc = hv_measure_swap(l);
+	if (rc) {
+		pr_err("thinhv: policy swap refused: measurement failed (%d)\n",
+		       rc);
+		swap_state(io, &copy, &len, &pol, &plan, &devs);
+		goto out;
+	}
+	hrc = hv_hypercall(l, HV_HC_IOMMU_SWAP, &b, &c, &d);
+	*generation = b;
+	if (hrc == 0 || hrc == -HV_EAGAIN || hrc == -HV_ETIMEDOUT) {
+		/* The new tables are live (EAGAIN: entries that changed while
+		 * being switched were denied; ETIMEDOUT: an invalidation did
+		 * not complete in time): report, keep the new state. */
+		io->generation = b;
+		rc = 0;
+		if (hrc) {
+			pr_err("thinhv: policy swap: %s\n",
+			       hrc == -HV_EAGAIN ? "staged entries changed "
+						   "during the switch: denied"
+						 : "invalidation timed out");
+			rc = -EIO;
+		}
+		pr_info("thinhv: DMA policy replaced (generation %llu, %u "
+			"domains)\n",
+			b, io->plan->ndom);
+		goto out;
+	}
+	/* Not switched: back to the old state, measured again. */
+	swap_state(io, &copy, &len, &pol, &plan, &devs);
+	if (hv_measure_swap(l))
+		pr_err("thinhv: policy swap: re-measuring the old policy "
+		       "failed: the log's last pair is not in force\n");
+	*why = (uint32_t)c;
+	*where = d;
+	if (hrc == -HV_EPERM) {
+		pr_err("thinhv: policy swap refused: locked (lock=1)\n");
+		rc = -EPERM;
+	} else if (hrc == -HV_EINVAL) {
+		pr_err("thinhv: policy swap refused by the hypervisor: %s "
+		       "(%#llx)\n",
+		       iommu_bad_text((uint32_t)c), d);
+		rc = -EINVAL;
+	} else {
+		pr_err("thinhv: policy swap failed: hypercall %lld\n", hrc);
+		rc = hrc == -HV_EBUSY ? -EBUSY : -EIO;
+	}
+out:
+	mutex_unlock(&hv_iommu_swap_lock);
+	kfree(copy);
+	kfree(plan);
+	kfree(devs);
+	return rc;
+}

@@ -216,3 +216,27 @@ int iommu_plan_build(const struct iommu_plan_in *in, struct iommu_plan *p)
 	}
 	return 0;
 }
+
+int iommu_stage_alloc(void *ctx, uint64_t *pa, void **va)
+{
+	struct iommu_stage *st = ctx;
+	uint32_t page = st->first + st->used;
+
+	if (page >= st->cap)
+		return -ENOMEM;
+	*va = st->va + (size_t)page * IOMMU_PAGE_SIZE;
+	*pa = st->pa + (uint64_t)page * IOMMU_PAGE_SIZE;
+	memset(*va, 0, IOMMU_PAGE_SIZE);
+	st->used++;
+	return 0;
+}
+
+void *iommu_stage_virt(void *ctx, uint64_t pa)
+{
+	struct iommu_stage *st = ctx;
+	uint64_t lo = st->pa + (uint64_t)st->first * IOMMU_PAGE_SIZE;
+
+	if (pa < lo || pa - lo >= (uint64_t)st->used * IOMMU_PAGE_SIZE)
+		return NULL;
+	return st->va + (pa - st->pa);
+}

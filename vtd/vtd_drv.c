@@ -350,7 +350,7 @@ static void vtd_disable(struct hv_iommu *io)
 			pr_err("thinhv: vt-d %#llx: translation still on: "
 			       "table memory leaked\n",
 			       u->base);
-			io->pool = NULL;
+			io->pool = io->pool2 = NULL;
 		}
 		iommu_hw_unmap(u->regs);
 		u->regs = NULL;

@@ -55,13 +55,36 @@
  * natively; -HV_EPERM when locked (the CPU stays virtualized).
  */
 #define HV_HC_DEVIRT 6u
-#define HV_HC_MAX 6u
+/*
+ * DMA tables (vtd/iommu_host.c). SWAP: copy the tables the OS staged into
+ * the spare protected pool, check them (every device entry explicit, no
+ * pointer outside the copy, no protected range reachable), switch the
+ * IOMMU to them and invalidate; -HV_EPERM when locked, -HV_EINVAL when the
+ * check refused them (nothing changed), -HV_EAGAIN when staged entries
+ * changed during the switch (those devices were denied), -HV_EBUSY when
+ * another CPU is in an IOMMU call. -> RBX = generation, RCX = reason
+ * (IOMMU_BAD_*), RDX = where. DRAIN: one fault record / event, oldest
+ * first -> RBX, RCX = the raw record, RDX = unit | source << 8 (1 VT-d,
+ * 2 AMD-Vi; 0: nothing queued) | still queued << 16. STATE -> RBX =
+ * generation, RCX = refused swaps | pool in use << 32, RDX = records
+ * dropped | hardware
+ * overflows << 32. All take no arguments.
+ */
+#define HV_HC_IOMMU_SWAP 7u
+#define HV_HC_IOMMU_DRAIN 8u
+#define HV_HC_IOMMU_STATE 9u
+#define HV_HC_MAX 9u
 
 /* Status codes (returned negated in RAX). */
 #define HV_EPERM 1
 #define HV_EINVAL 22
 #define HV_ENOSYS 38
 #define HV_ERANGE 34
+#define HV_ENOENT 2
+#define HV_EAGAIN 11
+#define HV_EBUSY 16
+#define HV_ENODEV 19
+#define HV_ETIMEDOUT 110
 
 /* Access kinds (also used by the protected-range registry). */
 #define HV_ACC_R 1u

@@ -151,6 +151,20 @@ struct iommu_plan {
  */
 int iommu_plan_build(const struct iommu_plan_in *in, struct iommu_plan *plan);
 
+/*
+ * Staging allocator for a runtime swap (iommu_host.h): pages are written
+ * at va (OS memory) but carry the physical addresses they will have once
+ * host mode copied them into the spare pool: page i of the stage is page i
+ * of the pool. Pages [first, cap) are handed out, zeroed.
+ */
+struct iommu_stage {
+	uint8_t *va;
+	uint64_t pa; /* physical base of the target (spare) pool */
+	uint32_t first, cap, used;
+};
+int iommu_stage_alloc(void *ctx, uint64_t *pa, void **va);
+void *iommu_stage_virt(void *ctx, uint64_t pa);
+
 /* ---- VT-d root/context tables (vtd/vtd_tables.c) --------------------- */
 
 /* Legacy-mode root table: 256 root entries, one context table per bus. */
@@ -310,6 +324,20 @@ int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n);
  * when no policy is enforced. Valid until hv_iommu_teardown().
  */
 int hv_iommu_policy_blob(const void **blob, size_t *len);
+
+/*
+ * Runtime policy replacement (after launch, hv_lock held): validate the
+ * blob, build the new tables in the stage, measure the new policy and
+ * isolation state, and ask host mode to check and switch to them
+ * (HV_HC_IOMMU_SWAP). 0, -EPERM (locked), -ENODEV (no policy enforced),
+ * -EINVAL (blob refused, or the hypervisor refused the tables: *why is
+ * IOMMU_BAD_*, *where the offending value) or another -errno.
+ */
+struct hv_launch;
+int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
+		  uint64_t *generation, uint32_t *why, uint64_t *where);
+/* Measure the enforced policy and isolation state again (thinhv/hv_measure.c). */
+int hv_measure_swap(struct hv_launch *l);
 #endif
 
 #endif /* THINHV_IOMMU_H */

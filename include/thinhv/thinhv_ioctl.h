@@ -97,10 +97,31 @@ struct thinhv_mlog {
 	__u32 pad;
 };
 
+/*
+ * Replace the enforced DMA policy at run time (compiled blob, see
+ * policy_blob.h). in: blob (user pointer), len (<= 1 MiB); out: generation
+ * (swaps so far), and when the hypervisor refused the new tables, why
+ * (IOMMU_BAD_* of iommu_host.h) and where. Errors: EPERM locked (lock=1),
+ * ENODEV no policy enforced, EINVAL blob or tables refused (nothing
+ * changed), EBUSY another swap/drain in progress, EIO switched with a
+ * warning (see dmesg).
+ */
+struct thinhv_policy_swap {
+	__u32 size;
+	__u32 abi;
+	__u64 blob; /* user pointer */
+	__u32 len;
+	__u32 why;	  /* out */
+	__u64 generation; /* out */
+	__u64 where;	  /* out */
+};
+
 #define THINHV_IOC_VERSION _IOWR(THINHV_IOC_MAGIC, 1, struct thinhv_version)
 #define THINHV_IOC_STATE _IOWR(THINHV_IOC_MAGIC, 2, struct thinhv_state)
 #define THINHV_IOC_CPU _IOWR(THINHV_IOC_MAGIC, 3, struct thinhv_cpu)
 #define THINHV_IOC_RANGE _IOWR(THINHV_IOC_MAGIC, 4, struct thinhv_range)
 #define THINHV_IOC_MEASURE_LOG _IOWR(THINHV_IOC_MAGIC, 5, struct thinhv_mlog)
+#define THINHV_IOC_POLICY_SWAP \
+	_IOWR(THINHV_IOC_MAGIC, 6, struct thinhv_policy_swap)
 
 #endif /* THINHV_IOCTL_H */

@@ -7,6 +7,8 @@
  * entry; fault/event decoding; fault ring; table memory for a modelled
  * 1 TiB / 256-device host (host unit tests).
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "unit.h"
 #include "policy/policy.h"
 #include "thinhv/iommu.h"
+#include "thinhv/iommu_host.h"
 #include "vtd/vtd_regs.h"
 #include "vtd/amdvi_regs.h"
 
@@ -320,15 +323,16 @@ static void lab_devs(struct iommu_dev *d)
 	d[D_EDU_X].id = mkdev(0, 9, 0, 0x1234, 0x11e8, 0xff, 0, 0);
 }
 
-static void plan_lab(enum iommu_pt_fmt fmt, struct pool *p,
-		     struct iommu_dev *devs, struct iommu_plan *plan,
-		     struct pol_compiled *c, struct pol_blob_view *v)
+static void plan_lab_mem(enum iommu_pt_fmt fmt, const char *policy,
+			 const struct iommu_mem *mem, struct iommu_dev *devs,
+			 struct iommu_plan *plan, struct pol_compiled *c,
+			 struct pol_blob_view *v)
 {
 	struct iommu_plan_in in;
 
-	compile_file("policy/examples/lab.xml", c, v);
+	compile_file(policy, c, v);
 	memset(&in, 0, sizeof(in));
-	pool_init(p, 256, &in.mem);
+	in.mem = *mem;
 	lab_devs(devs);
 	in.pol = v;
 	in.devs = devs;
@@ -342,6 +346,16 @@ static void plan_lab(enum iommu_pt_fmt fmt, struct pool *p,
 	in.max_leaf_level = 3;
 	in.deny_needs_pt = fmt == IOMMU_PT_VTD;
 	CU_ASSERT_EQUAL_FATAL(iommu_plan_build(&in, plan), 0);
+}
+
+static void plan_lab(enum iommu_pt_fmt fmt, struct pool *p,
+		     struct iommu_dev *devs, struct iommu_plan *plan,
+		     struct pol_compiled *c, struct pol_blob_view *v)
+{
+	struct iommu_mem m;
+
+	pool_init(p, 256, &m);
+	plan_lab_mem(fmt, "policy/examples/lab.xml", &m, devs, plan, c, v);
 }
 
 /* The window of edu-a in policy/examples/lab.xml. */
@@ -900,6 +914,461 @@ static void test_table_memory_model(void)
 	CU_ASSERT(vtd > 0 && amd > vtd);
 }
 
+/* ---- host-mode checker and swap (vtd/iommu_host.c) -------------------- */
+
+static struct hv_ranges lab_prot_set(void)
+{
+	struct hv_ranges r = { (struct hv_range *)lab_prot, 2, 2 };
+
+	return r;
+}
+
+static void check_setup(struct iommu_check *c, struct pool *p,
+			enum iommu_pt_fmt fmt, struct hv_ranges *prot,
+			uint8_t *memo)
+{
+	memset(c, 0, sizeof(*c));
+	c->va = p->mem;
+	c->pa = POOL_PA;
+	c->first = 0;
+	c->n = p->used;
+	c->fmt = (uint8_t)fmt;
+	c->levels = fmt == IOMMU_PT_VTD ? 3 : 4;
+	c->max_leaf = 3;
+	c->prot = prot;
+	c->memo = memo;
+	iommu_check_begin(c);
+}
+
+/* The entry that maps addr at `level` in a table rooted at root_pa. */
+static uint64_t *entry_at(struct pool *p, uint64_t root_pa, uint8_t levels,
+			  uint64_t addr, uint8_t level)
+{
+	uint64_t *t = pool_virt(p, root_pa);
+
+	for (uint8_t l = levels; t; l--) {
+		uint64_t *e = &t[(addr >> (12 + 9 * (l - 1))) & 511];
+
+		if (l == level)
+			return e;
+		t = pool_virt(p, *e & 0x000ffffffffff000ull);
+	}
+	return NULL;
+}
+
+/* Flip one word, expect the checker to refuse it for `why`, restore. */
+static void expect_refused(struct iommu_check *c, struct pool *p,
+			   uint64_t *word, uint64_t val, uint64_t root_pa,
+			   const uint64_t *dte, uint32_t why, const char *what)
+{
+	uint64_t keep = *word;
+	int rc;
+
+	*word = val;
+	iommu_check_begin(c);
+	rc = dte ? iommu_check_dte(c, dte) : iommu_check_vtd_root(c, root_pa);
+	if (rc != -EINVAL || c->why != why)
+		fprintf(stderr, "\n%s: rc %d why %u (%s), want %u\n", what, rc,
+			c->why, iommu_bad_text(c->why), why);
+	CU_ASSERT_EQUAL(rc, -EINVAL);
+	CU_ASSERT_EQUAL(c->why, why);
+	*word = keep;
+	iommu_check_begin(c);
+	CU_ASSERT_EQUAL(dte ? iommu_check_dte(c, dte)
+			    : iommu_check_vtd_root(c, root_pa),
+			0);
+}
+
+static void test_check_vtd(void)
+{
+	struct iommu_dev devs[NDEV];
+	struct pol_compiled cc;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct vtd_tables t;
+	struct iommu_check c;
+	struct hv_ranges prot = lab_prot_set();
+	uint8_t memo[256];
+	struct pool p;
+	uint64_t *ctx, *leaf, a_root;
+	uint8_t devfn_a = 4 << 3;
+
+	plan_lab(IOMMU_PT_VTD, &p, devs, &plan, &cc, &v);
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_init(&t, &plan.dom[0].pt.mem), 0);
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_from_plan(&t, &plan, devs, NDEV, 0),
+			      0);
+	check_setup(&c, &p, IOMMU_PT_VTD, &prot, memo);
+	/* What the real builders produce passes, and every leaf was seen. */
+	CU_ASSERT_EQUAL(iommu_check_vtd_root(&c, t.root_pa), 0);
+	CU_ASSERT(c.leaves > 0);
+
+	ctx = pool_virt(&p, t.root[0] & VTD_ROOT_CTP_MASK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	a_root = ctx[2 * devfn_a] & VTD_CTX_LO_SLPTPTR_MASK;
+	CU_ASSERT_EQUAL(a_root, plan.dom[devs[D_EDU_A].domain].pt.root_pa);
+	leaf = entry_at(&p, a_root, 3, 0x2404000, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(leaf);
+	CU_ASSERT(*leaf & VTD_SL_R);
+
+	expect_refused(&c, &p, leaf, 0x2400000 | VTD_SL_R | VTD_SL_W, t.root_pa,
+		       NULL, IOMMU_BAD_PROTECTED, "leaf at a hypervisor page");
+	expect_refused(&c, &p, leaf, 0x10000000 | VTD_SL_R, t.root_pa, NULL,
+		       IOMMU_BAD_PROTECTED, "leaf at the IOMMU tables");
+	expect_refused(&c, &p, leaf, *leaf | (1ull << 11), t.root_pa, NULL,
+		       IOMMU_BAD_BITS, "SNP bit");
+	expect_refused(&c, &p, leaf, *leaf | VTD_SL_PS, t.root_pa, NULL,
+		       IOMMU_BAD_BITS, "PS on a 4 KiB leaf");
+	expect_refused(&c, &p, leaf, VTD_SL_ADDR_MASK & ~0ull, t.root_pa, NULL,
+		       IOMMU_BAD_BITS, "address without R/W");
+	/* A 2 MiB leaf at a misaligned address / beyond max_leaf. */
+	{
+		uint64_t *l2 = entry_at(&p, a_root, 3, WIN_BASE, 2);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(l2);
+		expect_refused(&c, &p, l2, 0x3001000 | VTD_SL_PS | VTD_SL_R,
+			       t.root_pa, NULL, IOMMU_BAD_LEAF,
+			       "misaligned 2 MiB leaf");
+		expect_refused(&c, &p, l2, 0x2400000 | VTD_SL_PS | VTD_SL_R,
+			       t.root_pa, NULL, IOMMU_BAD_PROTECTED,
+			       "2 MiB leaf over a protected page");
+		/* A table pointing back at the root: reuse at two levels. */
+		expect_refused(&c, &p, l2, a_root | VTD_SL_R, t.root_pa, NULL,
+			       IOMMU_BAD_REUSE, "loop to the root");
+		expect_refused(&c, &p, l2, (POOL_PA - 4096) | VTD_SL_R,
+			       t.root_pa, NULL, IOMMU_BAD_POINTER,
+			       "table outside the pool");
+	}
+	/* Context entries: pass-through, no domain, wrong width, FPD. */
+	expect_refused(&c, &p, &ctx[2 * devfn_a], ctx[2 * devfn_a] | (2u << 2),
+		       t.root_pa, NULL, IOMMU_BAD_ENTRY, "TT = pass-through");
+	expect_refused(&c, &p, &ctx[2 * devfn_a], ctx[2 * devfn_a] | 2,
+		       t.root_pa, NULL, IOMMU_BAD_ENTRY, "FPD set");
+	expect_refused(&c, &p, &ctx[2 * devfn_a + 1],
+		       ctx[2 * devfn_a + 1] & 0xff, t.root_pa, NULL,
+		       IOMMU_BAD_DOMAIN, "domain id 0");
+	expect_refused(&c, &p, &ctx[2 * devfn_a + 1],
+		       (ctx[2 * devfn_a + 1] & ~7ull) | 2, t.root_pa, NULL,
+		       IOMMU_BAD_BITS, "4-level width on a 3-level unit");
+	expect_refused(&c, &p, &ctx[2 * devfn_a],
+		       (POOL_PA + 300 * 4096ull) | VTD_CTX_LO_P, t.root_pa,
+		       NULL, IOMMU_BAD_POINTER, "table beyond the copy");
+	expect_refused(&c, &p, &ctx[2 * devfn_a], ctx[2 * devfn_a] & ~1ull,
+		       t.root_pa, NULL, IOMMU_BAD_ENTRY, "P clear, rest set");
+	expect_refused(&c, &p, &t.root[1], 1, t.root_pa, NULL, IOMMU_BAD_BITS,
+		       "root entry high word");
+	/* The same table at two levels: context table as a page table. */
+	expect_refused(&c, &p, &ctx[2 * devfn_a],
+		       (t.root[0] & VTD_ROOT_CTP_MASK) | VTD_CTX_LO_P,
+		       t.root_pa, NULL, IOMMU_BAD_REUSE,
+		       "context table as a page table");
+	pol_compiled_free(&cc);
+	pool_free(&p);
+}
+
+static void test_check_amdvi(void)
+{
+	struct iommu_dev devs[NDEV];
+	struct pol_compiled cc;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct iommu_check c;
+	struct hv_ranges prot = lab_prot_set();
+	uint8_t memo[256];
+	uint64_t *devtab, *a, *leaf;
+	struct pool p;
+
+	plan_lab(IOMMU_PT_AMDVI, &p, devs, &plan, &cc, &v);
+	devtab = calloc(AMDVI_DEVTAB_ENTRIES, 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(devtab);
+	amdvi_devtab_deny_all(devtab, AMDVI_DEVTAB_ENTRIES);
+	CU_ASSERT_EQUAL_FATAL(amdvi_devtab_from_plan(devtab,
+						     AMDVI_DEVTAB_ENTRIES,
+						     &plan, devs, NDEV),
+			      0);
+	check_setup(&c, &p, IOMMU_PT_AMDVI, &prot, memo);
+	for (uint32_t i = 0; i < AMDVI_DEVTAB_ENTRIES; i++)
+		if (iommu_check_dte(&c, &devtab[4 * i])) {
+			CU_FAIL("a built device table entry was refused");
+			break;
+		}
+	CU_ASSERT(c.leaves > 0);
+	a = &devtab[4 * 0x20]; /* edu A */
+	leaf = entry_at(&p, a[0] & AMDVI_DTE0_PTR_MASK, 4, 0x2404000, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(leaf);
+	expect_refused(&c, &p, &a[0], 0, 0, a, IOMMU_BAD_ENTRY,
+		       "zero entry = passthrough");
+	expect_refused(&c, &p, &a[0], a[0] & ~AMDVI_DTE0_TV, 0, a,
+		       IOMMU_BAD_ENTRY, "TV clear");
+	expect_refused(&c, &p, &devtab[4 * 0x28],
+		       AMDVI_DTE0_V | AMDVI_DTE0_TV | AMDVI_DTE0_IR |
+			   AMDVI_DTE0_IW,
+		       0, &devtab[4 * 0x28], IOMMU_BAD_ENTRY,
+		       "mode 0 with IR/IW = all of memory");
+	expect_refused(&c, &p, &a[0],
+		       (a[0] & ~AMDVI_DTE0_MODE(7)) | AMDVI_DTE0_MODE(3), 0, a,
+		       IOMMU_BAD_LEVELS, "3 levels on a 4-level table");
+	expect_refused(&c, &p, &a[1], 0, 0, a, IOMMU_BAD_DOMAIN,
+		       "translated without a domain");
+	expect_refused(&c, &p, &a[2], 1, 0, a, IOMMU_BAD_BITS,
+		       "interrupt remapping bits");
+	expect_refused(&c, &p, &a[1], a[1] | (1ull << 32), 0, a, IOMMU_BAD_BITS,
+		       "IoCtl/SysMgt bits");
+	expect_refused(&c, &p, leaf, 0x10000000 | AMDVI_PTE_PR | AMDVI_PTE_IR,
+		       0, a, IOMMU_BAD_PROTECTED, "leaf at the IOMMU tables");
+	expect_refused(&c, &p, leaf, *leaf | (1ull << 60), 0, a, IOMMU_BAD_BITS,
+		       "FC bit");
+	expect_refused(&c, &p, leaf, *leaf & ~AMDVI_PTE_PR, 0, a,
+		       IOMMU_BAD_BITS, "not present but not zero");
+	{
+		uint64_t *top = pool_virt(&p, a[0] & AMDVI_DTE0_PTR_MASK);
+		uint64_t *e = &top[0];
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(top);
+		/* Level skipping (next level 1 from level 4). */
+		expect_refused(&c, &p, e,
+			       (*e & ~AMDVI_PTE_NEXT(7)) | AMDVI_PTE_NEXT(1), 0,
+			       a, IOMMU_BAD_BITS, "level skip");
+		/* A 512 GiB leaf does not exist. */
+		expect_refused(&c, &p, e, AMDVI_PTE_PR | AMDVI_PTE_IR, 0, a,
+			       IOMMU_BAD_LEAF, "level-4 leaf");
+	}
+	free(devtab);
+	pol_compiled_free(&cc);
+	pool_free(&p);
+}
+
+/* A fake VT-d register file; a thread plays the hardware's busy bits. */
+struct fake_vtd {
+	uint8_t *regs;
+	uint32_t iro;
+	volatile int stop;
+	pthread_t th;
+};
+
+static void *fake_vtd_run(void *arg)
+{
+	struct fake_vtd *f = arg;
+
+	while (!f->stop) {
+		volatile uint64_t *ccmd = (uint64_t *)(f->regs + VTD_REG_CCMD);
+		volatile uint64_t *iotlb =
+		    (uint64_t *)(f->regs + f->iro + VTD_IOTLB_OFF);
+
+		if (*ccmd & VTD_CCMD_ICC)
+			*ccmd &= ~VTD_CCMD_ICC;
+		if (*iotlb & VTD_IOTLB_IVT)
+			*iotlb &= ~VTD_IOTLB_IVT;
+		sched_yield();
+	}
+	return NULL;
+}
+
+#define SPARE_PA 0x7800000000ull
+
+static void host_vtd_setup(struct iommu_host *ih, struct fake_vtd *f,
+			   uint8_t *pools[2], uint8_t *stage,
+			   struct hv_ranges *prot)
+{
+	memset(ih, 0, sizeof(*ih));
+	ih->kind = IOMMU_HOST_VTD;
+	ih->nunits = 1;
+	ih->levels = 3;
+	ih->max_leaf = 3;
+	ih->tsc_per_ms = 3000000;
+	ih->pool_pa[0] = POOL_PA;
+	ih->pool_pa[1] = SPARE_PA;
+	ih->pool_va[0] = pools[0];
+	ih->pool_va[1] = pools[1];
+	ih->pool_pages = 256;
+	ih->reserved = 1;
+	ih->stage = stage;
+	ih->prot = prot;
+	f->regs = calloc(1, 0x1000);
+	f->iro = 0x100;
+	ih->unit[0].regs = f->regs;
+	ih->unit[0].ecap = 1; /* coherent: no flushes needed */
+	ih->unit[0].iro = f->iro;
+	ih->unit[0].nfr = 2;
+	ih->unit[0].fro = 0x200;
+	/* Translation on, root pointer status set (one-shot status). */
+	*(uint32_t *)(f->regs + VTD_REG_GSTS) = VTD_GCMD_TE | VTD_GCMD_SRTP;
+}
+
+/* Build the lab policy's VT-d tables into the stage for pool `pool`. */
+static uint64_t stage_vtd(struct iommu_host *ih, uint8_t *stage, uint32_t pool,
+			  struct pol_compiled *cc)
+{
+	struct iommu_dev devs[NDEV];
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct iommu_stage st = { stage, ih->pool_pa[pool], ih->reserved,
+				  ih->pool_pages, 0 };
+	struct iommu_mem m = { &st, iommu_stage_alloc, iommu_stage_virt };
+	struct iommu_stage_hdr *h = (struct iommu_stage_hdr *)stage;
+	struct vtd_tables t;
+
+	plan_lab_mem(IOMMU_PT_VTD, "policy/examples/lab.xml", &m, devs, &plan,
+		     cc, &v);
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_init(&t, &m), 0);
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_from_plan(&t, &plan, devs, NDEV, 0),
+			      0);
+	memset(h, 0, sizeof(*h));
+	h->magic = IOMMU_STAGE_MAGIC;
+	h->version = IOMMU_STAGE_VERSION;
+	h->npages = st.used;
+	h->pool = pool;
+	h->root_page[0] = (uint32_t)((t.root_pa - ih->pool_pa[pool]) / 4096);
+	return t.root_pa;
+}
+
+static void test_host_swap_vtd(void)
+{
+	struct hv_ranges prot = lab_prot_set();
+	struct iommu_host *ih = calloc(1, sizeof(*ih));
+	uint8_t *pools[2] = { calloc(256, 4096), calloc(256, 4096) };
+	uint8_t *stage = calloc(256, 4096);
+	struct iommu_stage_hdr *h = (struct iommu_stage_hdr *)stage;
+	struct pol_compiled cc;
+	struct fake_vtd f = { 0 };
+	uint64_t root, *rtaddr;
+	uint32_t keep;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ih);
+	host_vtd_setup(ih, &f, pools, stage, &prot);
+	rtaddr = (uint64_t *)(f.regs + VTD_REG_RTADDR);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&f.th, NULL, fake_vtd_run, &f), 0);
+	root = stage_vtd(ih, stage, 1, &cc);
+
+	/* Hostile staging: each refused, nothing written, nothing live. */
+	keep = h->magic;
+	h->magic ^= 1;
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), -EINVAL);
+	CU_ASSERT_EQUAL(ih->last_why, IOMMU_BAD_HEADER);
+	h->magic = keep;
+	h->pool = 0; /* the active pool */
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), -EINVAL);
+	h->pool = 1;
+	keep = h->npages;
+	h->npages = 256; /* beyond the pool after the reserved page */
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), -EINVAL);
+	h->npages = keep;
+	{
+		/* edu A's window leaf redirected at the hypervisor. */
+		uint64_t *r = (uint64_t *)(stage + (root - SPARE_PA));
+		uint64_t *ctx =
+		    (uint64_t *)(stage +
+				 ((r[0] & VTD_ROOT_CTP_MASK) - SPARE_PA));
+		uint64_t *l3 = (uint64_t *)(stage + ((ctx[2 * (4 << 3)] &
+						      VTD_CTX_LO_SLPTPTR_MASK) -
+						     SPARE_PA));
+		uint64_t save = l3[0];
+
+		l3[0] = 0x40200000 | VTD_SL_PS | VTD_SL_R | VTD_SL_W;
+		CU_ASSERT_EQUAL(iommu_host_swap(ih), -EINVAL);
+		CU_ASSERT_EQUAL(ih->last_why, IOMMU_BAD_LEAF); /* misaligned */
+		l3[0] = 0 | VTD_SL_PS | VTD_SL_R | VTD_SL_W;
+		CU_ASSERT_EQUAL(iommu_host_swap(ih), -EINVAL);
+		CU_ASSERT_EQUAL(ih->last_why, IOMMU_BAD_PROTECTED);
+		l3[0] = save;
+	}
+	CU_ASSERT_EQUAL(*rtaddr, 0);
+	CU_ASSERT_EQUAL(ih->generation, 0);
+	CU_ASSERT_EQUAL(ih->active, 0);
+	CU_ASSERT_EQUAL(ih->refused, 5);
+
+	/* The real tables: copied, checked, live, invalidated. */
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), 0);
+	CU_ASSERT_EQUAL(*rtaddr, root);
+	CU_ASSERT_EQUAL(ih->generation, 1);
+	CU_ASSERT_EQUAL(ih->active, 1);
+	CU_ASSERT_EQUAL(ih->unit[0].root_page, (root - SPARE_PA) / 4096);
+	CU_ASSERT_EQUAL(
+	    memcmp(pools[1] + 4096, stage + 4096, (size_t)h->npages * 4096), 0);
+	CU_ASSERT_EQUAL(*(uint64_t *)(f.regs + VTD_REG_CCMD) & VTD_CCMD_ICC, 0);
+	/* Changing the stage afterwards changes nothing live. */
+	memset(stage + 4096, 0xff, 4096);
+	CU_ASSERT_NOT_EQUAL(memcmp(pools[1] + 4096, stage + 4096, 4096), 0);
+	/* The next swap must target the other pool. */
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), -EINVAL);
+	CU_ASSERT_EQUAL(ih->last_why, IOMMU_BAD_HEADER);
+	CU_ASSERT_EQUAL(ih->active, 1);
+
+	/* A stuck unit: bounded wait, reported, never a hang. */
+	f.stop = 1;
+	pthread_join(f.th, NULL);
+	pol_compiled_free(&cc);
+	ih->tsc_per_ms = 1000;
+	root = stage_vtd(ih, stage, 0, &cc);
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), -ETIMEDOUT);
+	CU_ASSERT_EQUAL(*rtaddr, root);
+	pol_compiled_free(&cc);
+	free(f.regs);
+	free(pools[0]);
+	free(pools[1]);
+	free(stage);
+	free(ih);
+}
+
+static void test_host_drain_vtd(void)
+{
+	struct hv_ranges prot = lab_prot_set();
+	struct iommu_host *ih = calloc(1, sizeof(*ih));
+	uint8_t *pools[2] = { NULL, NULL };
+	struct fake_vtd f = { 0 };
+	struct iommu_host_rec r;
+	struct iommu_fault flt;
+	uint32_t left = 9;
+	uint8_t *fr;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ih);
+	host_vtd_setup(ih, &f, pools, NULL, &prot);
+	CU_ASSERT_EQUAL(iommu_host_drain(ih, &r, &left), -ENOENT);
+	CU_ASSERT_EQUAL(left, 0);
+	/* Two pending records (edu B write at 0x3000000, read at 0x5000),
+	 * and an overflow. */
+	fr = f.regs + 0x200;
+	*(uint64_t *)(fr + 0) = 0x3000000;
+	*(uint64_t *)(fr + 8) = VTD_FRCD_HI_F | (5ull << 32) | 0x28;
+	*(uint64_t *)(fr + 16) = 0x5000;
+	*(uint64_t *)(fr + 24) =
+	    VTD_FRCD_HI_F | VTD_FRCD_HI_T | (6ull << 32) | 0x28;
+	*(uint32_t *)(f.regs + VTD_REG_FSTS) = VTD_FSTS_PPF | VTD_FSTS_PFO;
+	CU_ASSERT_EQUAL(iommu_host_drain(ih, &r, &left), 0);
+	CU_ASSERT_EQUAL(left, 1);
+	CU_ASSERT_EQUAL(r.src, IOMMU_HOST_VTD);
+	CU_ASSERT_EQUAL(vtd_fault_decode(r.lo, r.hi, &flt), 0);
+	CU_ASSERT_EQUAL(flt.addr, 0x3000000);
+	CU_ASSERT_EQUAL(flt.sid, 0x28);
+	CU_ASSERT_EQUAL(flt.write, 1);
+	/* Host mode cleared it (F is write-1-to-clear at offset 12). */
+	CU_ASSERT_EQUAL(*(uint32_t *)(fr + 12), 0x80000000u);
+	CU_ASSERT_EQUAL(*(uint32_t *)(f.regs + VTD_REG_FSTS) & VTD_FSTS_PFO,
+			VTD_FSTS_PFO); /* the W1C write, as stored */
+	CU_ASSERT_EQUAL(ih->unit[0].hw_overflow, 1);
+	CU_ASSERT_EQUAL(iommu_host_drain(ih, &r, &left), 0);
+	CU_ASSERT_EQUAL(left, 0);
+	CU_ASSERT_EQUAL(vtd_fault_decode(r.lo, r.hi, &flt), 0);
+	CU_ASSERT_EQUAL(flt.addr, 0x5000);
+	CU_ASSERT_EQUAL(flt.write, 0);
+	/* More pending records than the ring holds: the rest are counted. */
+	ih->unit[0].nfr = 80;
+	for (uint32_t i = 0; i < 80; i++) {
+		*(uint64_t *)(fr + 16 * i) = 0x1000ull * (i + 1);
+		*(uint64_t *)(fr + 16 * i + 8) =
+		    VTD_FRCD_HI_F | (5ull << 32) | 0x28;
+	}
+	*(uint32_t *)(f.regs + VTD_REG_FSTS) = VTD_FSTS_PPF;
+	CU_ASSERT_EQUAL(iommu_host_drain(ih, &r, &left), 0);
+	CU_ASSERT_EQUAL(left, IOMMU_HOST_RING - 1);
+	CU_ASSERT_EQUAL(ih->dropped, 80 - IOMMU_HOST_RING);
+	/* Busy: another CPU inside an IOMMU call. */
+	ih->lock = 1;
+	CU_ASSERT_EQUAL(iommu_host_drain(ih, &r, &left), -EBUSY);
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), -EBUSY);
+	free(f.regs);
+	free(ih);
+}
+
 UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
 	   UNIT_TEST(test_pt_encoding), UNIT_TEST(test_pt_alloc_failure),
 	   UNIT_TEST(test_plan_lab_vtd), UNIT_TEST(test_plan_lab_amdvi),
@@ -907,4 +1376,6 @@ UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
 	   UNIT_TEST(test_plan_window_too_high), UNIT_TEST(test_plan_unity_vtd),
 	   UNIT_TEST(test_plan_unity_amdvi), UNIT_TEST(test_plan_unity_bad),
 	   UNIT_TEST(test_vtd_fault_decode), UNIT_TEST(test_amdvi_event_decode),
-	   UNIT_TEST(test_fault_ring), UNIT_TEST(test_table_memory_model))
+	   UNIT_TEST(test_fault_ring), UNIT_TEST(test_table_memory_model),
+	   UNIT_TEST(test_check_vtd), UNIT_TEST(test_check_amdvi),
+	   UNIT_TEST(test_host_swap_vtd), UNIT_TEST(test_host_drain_vtd))
