@@ -20,7 +20,8 @@ FUZZ_SECONDS ?= 60
 LIB_SRCS :=
 -include policy/build.mk vtd/build.mk attest/build.mk thinhv/build.mk
 
-PKGS := libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc
+# += keeps what the build.mk fragments added (attest: libcrypto)
+PKGS += libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
