@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
+#include "thinhv/iommu.h"
 #include "thinhv/thinhv_ioctl.h"
 #include "thinhv/tcg_log.h"
 
@@ -180,11 +181,51 @@ static long print_iommu_file(const char *name, const char *prefix)
 	return faults;
 }
 
+/*
+ * The DMA fault log through THINHV_IOC_IOMMU_FAULT (the hypervisor drains
+ * the hardware first): the last 32 records. Returns the number recorded,
+ * or -1 when the module predates the ioctl (then the sysfs file is read).
+ */
+static long print_faults(int fd)
+{
+	struct thinhv_iommu_fault k;
+	unsigned long long total, first;
+
+	ARG_INIT(k);
+	if (ioctl(fd, THINHV_IOC_IOMMU_FAULT, &k) && errno != ENOENT) {
+		if (errno == ENODEV) {
+			printf("fault: iommu off\n");
+			return 0;
+		}
+		return -1;
+	}
+	total = k.total;
+	printf("fault: faults %llu dropped %llu\n", total,
+	       (unsigned long long)k.dropped);
+	first = total > 32 ? total - 32 : 0;
+	for (unsigned long long seq = first; seq < total; seq++) {
+		ARG_INIT(k);
+		k.seq = seq;
+		if (ioctl(fd, THINHV_IOC_IOMMU_FAULT, &k))
+			continue; /* overwritten meanwhile */
+		printf(
+		    "fault: %llu %llu %04x:%02x:%02x.%u %s %#llx %s %#x %s\n",
+		    seq, (unsigned long long)k.time_ns, k.segment, k.sid >> 8,
+		    (k.sid >> 3) & 31, k.sid & 7, k.write ? "write" : "read",
+		    (unsigned long long)k.addr,
+		    k.src == IOMMU_FAULT_VTD ? "vtd" : "amdvi", k.reason,
+		    k.src == IOMMU_FAULT_VTD ? vtd_fault_reason_text(k.reason)
+					     : amdvi_event_text(k.reason));
+	}
+	return total > (unsigned long long)LONG_MAX ? LONG_MAX : (long)total;
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	struct thinhv_version v;
 	struct thinhv_state s;
 	int fd, rc = CLI_EXIT_OK;
+	long faults;
 
 	if (argc > 1) {
 		cli_err("usage: thinhv status");
@@ -214,11 +255,14 @@ static int cmd_status(int argc, char **argv)
 	       (unsigned long long)s.exits);
 	if (print_cpus(fd) || print_ranges(fd, s.nranges))
 		rc = CLI_EXIT_ERROR;
-	close(fd);
 	print_measurements();
 	print_iommu_file("iommu_status", "iommu: ");
 	/* A recorded DMA fault is a device that tried to escape its domain. */
-	if (print_iommu_file("iommu_faults", "fault: ") > 0)
+	faults = print_faults(fd);
+	close(fd);
+	if (faults < 0)
+		faults = print_iommu_file("iommu_faults", "fault: ");
+	if (faults > 0)
 		rc |= CLI_EXIT_WARN;
 	return rc;
 }

@@ -174,6 +174,41 @@ static int do_policy_swap(void __user *u)
 	return rc;
 }
 
+static int do_iommu_fault(void __user *u)
+{
+	struct thinhv_iommu_fault k;
+	struct iommu_fault f;
+	u64 total = 0, dropped = 0, seq;
+	int rc = arg_in(&k, sizeof(k), u);
+
+	if (rc)
+		return rc;
+	seq = k.seq;
+	if (memchr_inv(&k.total, 0, sizeof(k) - offsetof(typeof(k), total)))
+		return -EINVAL; /* outputs must come in zeroed */
+	hv_iommu_poll();
+	rc = hv_iommu_fault_get(seq, &f, &total, &dropped);
+	k.total = total;
+	k.dropped = dropped;
+	if (!rc) {
+		k.time_ns = f.time_ns;
+		k.addr = f.addr;
+		k.segment = f.segment;
+		k.sid = f.sid;
+		k.src = f.src;
+		k.reason = f.reason;
+		k.write = f.write;
+		k.unit = f.unit;
+		k.flags = f.flags;
+		k.domain = f.domain;
+	}
+	if (rc && rc != -ENOENT)
+		return rc;
+	if (copy_to_user(u, &k, sizeof(k)))
+		return -EFAULT;
+	return rc;
+}
+
 static long thinhv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *u = (void __user *)arg;
@@ -191,6 +226,8 @@ static long thinhv_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return hv_measure_log_ioctl(u);
 	case THINHV_IOC_POLICY_SWAP:
 		return do_policy_swap(u);
+	case THINHV_IOC_IOMMU_FAULT:
+		return do_iommu_fault(u);
 	default:
 		return -ENOTTY;
 	}

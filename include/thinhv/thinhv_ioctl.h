@@ -116,6 +116,32 @@ struct thinhv_policy_swap {
 	__u64 where;	  /* out */
 };
 
+/*
+ * One recorded DMA fault (VT-d fault record / AMD-Vi event), oldest kept
+ * first. in: seq (0-based, ever increasing); out: total recorded, dropped
+ * (overwritten before read), and the record. ENOENT: seq is past the end
+ * or was overwritten; ENODEV: no DMA policy enforced. Draining the
+ * hardware happens first (host mode, HV_HC_IOMMU_DRAIN).
+ */
+struct thinhv_iommu_fault {
+	__u32 size;
+	__u32 abi;
+	__u64 seq;
+	__u64 total;   /* out */
+	__u64 dropped; /* out */
+	__u64 time_ns; /* out: CLOCK_MONOTONIC when drained */
+	__u64 addr;    /* out: DMA address (page on VT-d) */
+	__u16 segment; /* out */
+	__u16 sid;     /* out: bus << 8 | dev << 3 | fn */
+	__u8 src;      /* out: 1 VT-d, 2 AMD-Vi */
+	__u8 reason;   /* out: VT-d fault reason / AMD-Vi event code */
+	__u8 write;    /* out */
+	__u8 unit;     /* out */
+	__u16 flags;   /* out: AMD-Vi event flags */
+	__u16 domain;  /* out: AMD-Vi domain id */
+	__u32 pad;
+};
+
 #define THINHV_IOC_VERSION _IOWR(THINHV_IOC_MAGIC, 1, struct thinhv_version)
 #define THINHV_IOC_STATE _IOWR(THINHV_IOC_MAGIC, 2, struct thinhv_state)
 #define THINHV_IOC_CPU _IOWR(THINHV_IOC_MAGIC, 3, struct thinhv_cpu)
@@ -123,5 +149,7 @@ struct thinhv_policy_swap {
 #define THINHV_IOC_MEASURE_LOG _IOWR(THINHV_IOC_MAGIC, 5, struct thinhv_mlog)
 #define THINHV_IOC_POLICY_SWAP \
 	_IOWR(THINHV_IOC_MAGIC, 6, struct thinhv_policy_swap)
+#define THINHV_IOC_IOMMU_FAULT \
+	_IOWR(THINHV_IOC_MAGIC, 7, struct thinhv_iommu_fault)
 
 #endif /* THINHV_IOCTL_H */

@@ -101,6 +101,14 @@ if [ "$PROFILE" = intel-iommu ]; then
 	else
 		fail faults-drained "$(echo "$f" | tail -n 4 | tr '\n' '|')"
 	fi
+	# The same records through /dev/thinhv (THINHV_IOC_IOMMU_FAULT).
+	s=$(thinhv status | grep '^fault: ')
+	l=$(echo "$s" | grep " $A write $(hx $((WA + 0x3000))) vtd " | head -n 1)
+	if [ -n "$l" ] && echo "$s" | grep -q "^fault: faults $n1 "; then
+		pass faults-ioctl "$l"
+	else
+		fail faults-ioctl "$(echo "$s" | tail -n 3 | tr '\n' '|')"
+	fi
 fi
 
 # And back: the first pool is reused for the third set of tables.
