@@ -60,14 +60,14 @@ static void chain(u8 *st, uint first, bool amd)
 		u64 *t = page(st, p);
 
 		if (l > 1)
-			t[idx(target, l)] =
-			    amd ? pa_of(p + 1) | 1 | ((u64)(l - 1) << 9) |
-				      (3ull << 61)
-				: pa_of(p + 1) | 3;
-		else
-			t[idx(target, 1)] = amd ? (target & A_PTR) | 1 |
+			t[idx(target, l)] = amd ? pa_of(p + 1) | 1 |
+						      ((u64)(l - 1) << 9) |
 						      (3ull << 61)
-						: (target & A_PTR) | 3;
+						: pa_of(p + 1) | 3;
+		else
+			t[idx(target, 1)] =
+			    amd ? (target & A_PTR) | 1 | (3ull << 61)
+				: (target & A_PTR) | 3;
 	}
 }
 
@@ -113,8 +113,8 @@ static int __init iommu_evil_init(void)
 		     : "+a"(a), "+b"(b), "+c"(c), "+d"(d)
 		     :
 		     : "memory");
-	pr_info("iommu_evil: rax=%lld gen=%llu why=%llu where=%#llx\n",
-		(s64)a, b, c, d);
+	pr_info("iommu_evil: rax=%lld gen=%llu why=%llu where=%#llx\n", (s64)a,
+		b, c, d);
 	/* Stay loaded (rmmod it): a failing init makes busybox insmod try
 	 * a second load, which would issue the hypercall twice. */
 	return 0;
