@@ -151,6 +151,24 @@ else
 	fail pcicfg-denials-counted "deny_pcicfg $d0 -> $d1"
 fi
 
+# Only 0xCF8-0xCFF exit: /dev/port reads of port 0x61 (4 byte reads) stay
+# native, one byte read of 0xCF9 (reset control) exits and passes through.
+if [ -e /dev/port ]; then
+	i0=$(hv_counter io)
+	dd if=/dev/port bs=1 skip=$((0x61)) count=4 2>/dev/null >/dev/null
+	i1=$(hv_counter io)
+	dd if=/dev/port bs=1 skip=$((0xcf9)) count=1 2>/dev/null >/dev/null
+	i2=$(hv_counter io)
+	# thinhv status itself makes no port I/O: the deltas are the reads'
+	if [ $((i1 - i0)) = 0 ] && [ $((i2 - i1)) = 1 ]; then
+		pass iopm-only-config-ports "port 0x61: 0 exits, port 0xcf9: 1 exit"
+	else
+		fail iopm-only-config-ports "io exits $i0 -> $i1 (0x61) -> $i2 (0xcf9)"
+	fi
+else
+	skip iopm-only-config-ports "no /dev/port"
+fi
+
 # 2. ECAM: the same command-register write through MMCONFIG.
 # (busybox insmod retries a failed load: count the attempts it made)
 m0=$(hv_counter deny_mem)
