@@ -13,8 +13,8 @@
 . /lab/scenarios/iommu_bench_lib.sh
 A=0000:00:04.0
 WIN=0x2000000
-ROUNDS=${IOMMU_BENCH_ROUNDS:-6}
-EDU_N=${IOMMU_BENCH_EDU_ROUNDS:-10}
+ROUNDS=${IOMMU_BENCH_ROUNDS:-8}
+EDU_N=${IOMMU_BENCH_EDU_ROUNDS:-5}
 P=/sys/module/thinhv/parameters
 
 if [ ! -b $BENCH_DISK ]; then
@@ -88,7 +88,7 @@ while [ $r -le $ROUNDS ]; do
 		# around an idle sleep as long. Disk: `thinhv status` around
 		# the dread process and around an idle insmod as long (both
 		# windows pay one process start's CPUIDs and hypercalls).
-		edu_run bdf=$A buf=$WIN rounds=$EDU_N hv=1
+		edu_run bdf=$A buf=$WIN rounds=$((4 * EDU_N)) hv=1
 		dma_line=$EDU_LINE
 		edu_run idle_ms=$(($(edu_field total_ns "$dma_line") / 1000000)) hv=1
 		idle_line=$EDU_LINE
@@ -126,7 +126,8 @@ bench_round native $r
 disk_summary() { # NATIVE ENFORCED -> "median native M MB/s (lo-hi), ..."
 	nk=$(median $1)
 	ek=$(median $2)
-	echo "median native $(mbps "$nk") MB/s ($(spread $1)), enforced $(mbps "$ek") MB/s ($(spread $2)), enforced/native $(ratio "$ek" "$nk"); best native $(mbps "$(best $1)"), enforced $(mbps "$(best $2)"), enforced/native $(ratio "$(best $2)" "$(best $1)")"
+	pr=$(pair_ratios "$1" "$2")
+	echo "median native $(mbps "$nk") MB/s ($(spread $1)), enforced $(mbps "$ek") MB/s ($(spread $2)); enforced/native per round:$pr, median $(MEDIAN_FMT=%.3f median $pr); best native $(mbps "$(best $1)"), enforced $(mbps "$(best $2)"), ratio $(ratio "$(best $2)" "$(best $1)")"
 }
 pass bench-disk "O_DIRECT $((BENCH_BLOCK >> 10)) KiB reads, $BENCH_PASSES x $((BENCH_BYTES >> 20)) MiB per round, $ROUNDS rounds each: $(disk_summary "$native_k" "$enf_k")"
 pass bench-disk4k "O_DIRECT $((BENCH_SMALL_BLOCK >> 10)) KiB reads, $BENCH_PASSES x $((BENCH_SMALL_BYTES >> 20)) MiB per round, $ROUNDS rounds each: $(disk_summary "$native_s" "$enf_s")"

@@ -133,16 +133,24 @@ mbps() {
 	awk -v k="$1" 'BEGIN { printf "%.1f", k / 1000 }'
 }
 
-# median LIST...: the median (mean of the middle two for an even count).
+# median LIST...: the median (mean of the middle two for an even count),
+# rounded to an integer, or with 3 decimals under MEDIAN_FMT=%.3f.
 median() {
-	echo "$@" | tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 }
-		END { if (NR == 0) print 0; else if (NR % 2) printf "%.0f", v[(NR + 1) / 2];
-		else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	echo "$@" | tr ' ' '\n' | grep . | sort -n | awk -v fmt="${MEDIAN_FMT:-%.0f}" '{ v[NR] = $1 }
+		END { if (NR == 0) print 0; else if (NR % 2) printf fmt, v[(NR + 1) / 2];
+		else printf fmt, (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # best LIST...: the largest value (the round least disturbed by the host).
 best() {
 	echo "$@" | tr ' ' '\n' | grep . | sort -n | tail -n 1
+}
+
+# pair_ratios "A..." "B...": B_i / A_i for each position i (rounds run next
+# to each other see the same host load, so their ratio is steadier).
+pair_ratios() {
+	echo "$1 | $2" | awk -F'|' '{ na = split($1, a, " "); nb = split($2, b, " ");
+		for (i = 1; i <= na && i <= nb; i++) if (a[i] > 0) printf " %.3f", b[i] / a[i] }'
 }
 
 # spread LIST...: "min-max" of kB/s values, as MB/s.
