@@ -34,6 +34,12 @@ struct hv_iommu_unit {
 	/* VT-d */
 	struct vtd_tables vt;
 	uint32_t nfr, fro, iro;
+	uint64_t *iq; /* queued invalidation (ECAP.QI), or NULL */
+	uint64_t iq_pa;
+	volatile uint32_t *iq_status;
+	uint64_t iq_status_pa;
+	uint32_t iq_tail, iq_seq;
+	bool qi_on;
 	/* AMD-Vi */
 	uint64_t *devtab;
 	uint64_t devtab_pa;

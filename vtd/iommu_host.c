@@ -359,6 +359,43 @@ static void check_init(const struct iommu_host *ih, struct iommu_check *c,
 	iommu_check_begin(c);
 }
 
+/*
+ * VT-d queued invalidation (the unit had QI on at launch: the registers
+ * must not be used then): global context cache, global IOTLB, then a wait
+ * descriptor storing a fresh sequence number; bounded wait for it.
+ */
+static int vtd_qi_all(const struct iommu_host *ih, struct iommu_host_unit *u)
+{
+	uint64_t d[3][2] = { { VTD_DESC_CC_GLOBAL, 0 },
+			     { VTD_DESC_IOTLB_GLOBAL, 0 },
+			     { 0, 0 } };
+	uint32_t seq = ++u->iq_seq, i;
+	uint64_t end;
+
+	d[2][0] = VTD_DESC_WAIT(seq);
+	d[2][1] = u->iq_status_pa;
+	for (i = 0; i < 3; i++) {
+		volatile uint64_t *slot = &u->iq[2 * u->iq_tail];
+
+		slot[0] = d[i][0];
+		slot[1] = d[i][1];
+		u->iq_tail = (u->iq_tail + 1) % VTD_IQ_ENTRIES;
+	}
+	if (!(u->ecap & 1))
+		flush_range(u->iq, VTD_IQ_ENTRIES * 16);
+	barrier_full();
+	wr64(u, VTD_REG_IQT, VTD_IQ_PTR(u->iq_tail));
+	end = deadline(ih);
+	while (*u->iq_status != seq) {
+		if (rd32(u, VTD_REG_FSTS) & VTD_FSTS_IQE)
+			return -EIO;
+		if (tsc() > end)
+			return -ETIMEDOUT;
+		relax();
+	}
+	return 0;
+}
+
 /* VT-d: point every unit at its new root, then invalidate everything. */
 static int vtd_switch(struct iommu_host *ih, uint32_t pool,
 		      const struct iommu_stage_hdr *hdr)
@@ -384,6 +421,12 @@ static int vtd_switch(struct iommu_host *ih, uint32_t pool,
 		if (rc)
 			return rc;
 		u->root_page = hdr->root_page[i];
+		if (u->qi_on) {
+			rc = vtd_qi_all(ih, u);
+			if (rc)
+				return rc;
+			continue;
+		}
 		/* Global context cache, then global IOTLB (sec. 6.5.1). */
 		wr64(u, VTD_REG_CCMD, VTD_CCMD_ICC | VTD_CCMD_CIRG_GLOBAL);
 		rc = wait64(ih, u, VTD_REG_CCMD, VTD_CCMD_ICC, 0);

@@ -379,6 +379,12 @@ static int host_setup(struct hv_iommu *io, struct hv_launch *l)
 		hu->cmd_tail = u->cmd_tail;
 		hu->root_page =
 		    (uint32_t)((u->vt.root_pa - io->pool_pa) >> PAGE_SHIFT);
+		hu->iq = u->iq;
+		hu->iq_status = u->iq_status;
+		hu->iq_status_pa = u->iq_status_pa;
+		hu->iq_tail = u->iq_tail;
+		hu->iq_seq = u->iq_seq;
+		hu->qi_on = u->qi_on;
 	}
 	if (rc)
 		return rc;
@@ -794,11 +800,11 @@ static int status_get(char *buf, const struct kernel_param *kp)
 				: 0ull);
 	}
 	for (i = 0; i < g_io->nunits; i++)
-		len +=
-		    scnprintf(buf + len, PAGE_SIZE - len,
-			      "unit %u base %#llx enabled %d overflow %llu\n",
-			      i, g_io->unit[i].base, g_io->unit[i].enabled,
-			      g_io->unit[i].hw_overflow);
+		len += scnprintf(
+		    buf + len, PAGE_SIZE - len,
+		    "unit %u base %#llx enabled %d overflow %llu qi %d\n", i,
+		    g_io->unit[i].base, g_io->unit[i].enabled,
+		    g_io->unit[i].hw_overflow, g_io->unit[i].qi_on);
 	for (i = 0; i < g_io->nregions; i++)
 		len += scnprintf(
 		    buf + len, PAGE_SIZE - len, "region %#llx %#llx %s\n",

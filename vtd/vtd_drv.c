@@ -3,10 +3,12 @@
  * vtd_drv.c - Intel VT-d driver of thinhv.ko (kernel, process context):
  * finds the remapping units in the DMAR table, takes them over in legacy
  * mode, programs root/context tables built by vtd/vtd_tables.c, invalidates
- * (register-based), enables translation and drains fault records.
+ * (queued invalidation where the unit has it, else register-based),
+ * enables translation and drains fault records.
  * VT-d spec rev 4.1 sections 6.5 (invalidation), 10.4 (registers), 11.4.
  */
 #include <linux/kernel.h>
+#include <linux/delay.h>
 #include "vtd/iommu_drv.h"
 #include "vtd/vtd_regs.h"
 #include "thinhv/acpi.h"
@@ -206,9 +208,114 @@ static int vtd_probe(struct hv_iommu *io)
 	return 0;
 }
 
+/*
+ * Root/context tables come from the pool at enable. Units with queued
+ * invalidation get their queue and a status word here, first in the pool
+ * (pages a runtime swap never reuses).
+ */
 static int vtd_alloc(struct hv_iommu *io)
 {
-	return 0; /* root/context tables come from the pool at enable */
+	uint32_t i;
+	void *va;
+	int rc;
+
+	for (i = 0; i < io->nunits; i++) {
+		struct hv_iommu_unit *u = &io->unit[i];
+
+		if (!(u->ecap & VTD_ECAP_QI))
+			continue;
+		rc = hv_iommu_pool_alloc(io, &u->iq_pa, &va);
+		if (rc)
+			return rc;
+		u->iq = va;
+		rc = hv_iommu_pool_alloc(io, &u->iq_status_pa, &va);
+		if (rc)
+			return rc;
+		u->iq_status = va;
+	}
+	return 0;
+}
+
+/*
+ * Queued invalidation: append descriptors (pairs of words), then a wait
+ * descriptor that stores a fresh sequence number; bounded wait for it.
+ */
+static int vtd_qi(struct hv_iommu_unit *u, const uint64_t (*d)[2], uint32_t n)
+{
+	uint32_t seq = ++u->iq_seq, i, waited = 0;
+
+	for (i = 0; i <= n; i++) {
+		uint64_t *slot = &u->iq[2 * u->iq_tail];
+
+		if (i < n) {
+			slot[0] = d[i][0];
+			slot[1] = d[i][1];
+		} else {
+			slot[0] = VTD_DESC_WAIT(seq);
+			slot[1] = u->iq_status_pa;
+		}
+		u->iq_tail = (u->iq_tail + 1) % VTD_IQ_ENTRIES;
+	}
+	iommu_hw_flush(u->iq, PAGE_SIZE);
+	iommu_wr64(u->regs, VTD_REG_IQT, VTD_IQ_PTR(u->iq_tail));
+	while (READ_ONCE(*u->iq_status) != seq) {
+		if (iommu_rd32(u->regs, VTD_REG_FSTS) & VTD_FSTS_IQE) {
+			pr_err("thinhv: vt-d %#llx: invalidation queue error "
+			       "(IQH %#llx)\n",
+			       u->base, iommu_rd64(u->regs, VTD_REG_IQH));
+			return -EIO;
+		}
+		if (waited >= HV_IOMMU_WAIT_US) {
+			pr_err("thinhv: vt-d %#llx: invalidation wait timed "
+			       "out\n",
+			       u->base);
+			return -ETIMEDOUT;
+		}
+		udelay(10);
+		waited += 10;
+	}
+	return 0;
+}
+
+static int vtd_qi_enable(struct hv_iommu_unit *u)
+{
+	int rc;
+
+	u->iq_tail = 0;
+	iommu_wr64(u->regs, VTD_REG_IQT, 0);
+	iommu_wr64(u->regs, VTD_REG_IQA, u->iq_pa); /* QS 0, 128-bit */
+	rc = vtd_gcmd(u, VTD_GCMD_QIE, true, false);
+	if (!rc)
+		u->qi_on = true;
+	return rc;
+}
+
+/* Global context-cache then IOTLB invalidation (sec. 6.5). */
+static int vtd_inval_all(struct hv_iommu_unit *u)
+{
+	static const uint64_t d[2][2] = { { VTD_DESC_CC_GLOBAL, 0 },
+					  { VTD_DESC_IOTLB_GLOBAL, 0 } };
+	int rc;
+
+	if (u->qi_on)
+		return vtd_qi(u, d, 2);
+	iommu_wr64(u->regs, VTD_REG_CCMD, VTD_CCMD_ICC | VTD_CCMD_CIRG_GLOBAL);
+	rc = iommu_wait64(u->regs, VTD_REG_CCMD, VTD_CCMD_ICC, 0,
+			  HV_IOMMU_WAIT_US);
+	if (rc) {
+		pr_err("thinhv: vt-d %#llx: context invalidation timed out\n",
+		       u->base);
+		return rc;
+	}
+	iommu_wr64(u->regs, u->iro + VTD_IOTLB_OFF,
+		   VTD_IOTLB_IVT | VTD_IOTLB_IIRG_GLOBAL | VTD_IOTLB_DR |
+		       VTD_IOTLB_DW);
+	rc = iommu_wait64(u->regs, u->iro + VTD_IOTLB_OFF, VTD_IOTLB_IVT, 0,
+			  HV_IOMMU_WAIT_US);
+	if (rc)
+		pr_err("thinhv: vt-d %#llx: IOTLB invalidation timed out\n",
+		       u->base);
+	return rc;
 }
 
 static void vtd_clear_faults(struct hv_iommu_unit *u)
@@ -245,25 +352,15 @@ static int vtd_enable_unit(struct hv_iommu *io, struct hv_iommu_unit *u)
 		rc = vtd_gcmd(u, VTD_GCMD_WBF, true, true);
 	if (rc)
 		return rc;
-	/* Global context-cache then IOTLB invalidation (sec. 6.5.1). */
-	iommu_wr64(u->regs, VTD_REG_CCMD, VTD_CCMD_ICC | VTD_CCMD_CIRG_GLOBAL);
-	rc = iommu_wait64(u->regs, VTD_REG_CCMD, VTD_CCMD_ICC, 0,
-			  HV_IOMMU_WAIT_US);
-	if (rc) {
-		pr_err("thinhv: vt-d %#llx: context invalidation timed out\n",
-		       u->base);
-		return rc;
+	/* Queued invalidation where the unit has it, else the registers. */
+	if (u->iq) {
+		rc = vtd_qi_enable(u);
+		if (rc)
+			return rc;
 	}
-	iommu_wr64(u->regs, u->iro + VTD_IOTLB_OFF,
-		   VTD_IOTLB_IVT | VTD_IOTLB_IIRG_GLOBAL | VTD_IOTLB_DR |
-		       VTD_IOTLB_DW);
-	rc = iommu_wait64(u->regs, u->iro + VTD_IOTLB_OFF, VTD_IOTLB_IVT, 0,
-			  HV_IOMMU_WAIT_US);
-	if (rc) {
-		pr_err("thinhv: vt-d %#llx: IOTLB invalidation timed out\n",
-		       u->base);
+	rc = vtd_inval_all(u);
+	if (rc)
 		return rc;
-	}
 	rc = vtd_gcmd(u, VTD_GCMD_TE, true, false);
 	if (rc)
 		return rc;
@@ -345,6 +442,13 @@ static void vtd_disable(struct hv_iommu *io)
 			if (vtd_gcmd(u, VTD_GCMD_TE, false, false) == 0)
 				u->enabled = false;
 		}
+		/* The queue goes with translation (the OS may use the
+		 * registers again after us). */
+		if (u->regs && u->qi_on && !READ_ONCE(hv_iommu_launched) &&
+		    vtd_gcmd(u, VTD_GCMD_QIE, false, false) == 0)
+			u->qi_on = false;
+		if (u->qi_on)
+			io->pool = io->pool2 = NULL; /* queue still read */
 		if (u->enabled) {
 			/* Tables stay in use: leak them rather than free. */
 			pr_err("thinhv: vt-d %#llx: translation still on: "

@@ -56,6 +56,19 @@
 #define VTD_REG_IQH 0x080		    /* invalidation queue head */
 #define VTD_REG_IQT 0x088		    /* invalidation queue tail */
 #define VTD_REG_IQA 0x090		    /* invalidation queue address */
+/*
+ * Queued invalidation (sec. 6.5.2): one 4 KiB queue of 256 128-bit
+ * descriptors (IQA.QS = 0, DW = 0); IQH/IQT hold the index in bits 18:4.
+ */
+#define VTD_IQ_ENTRIES 256u
+#define VTD_IQ_PTR(i) ((uint64_t)(i) << 4)
+#define VTD_IQ_PTR_GET(r) (((r) >> 4) & 0x7fff)
+/* Context-cache invalidate, global (type 1, G = 01b). */
+#define VTD_DESC_CC_GLOBAL (0x1ull | 1ull << 4)
+/* IOTLB invalidate, global (type 2, G = 01b), drain writes and reads. */
+#define VTD_DESC_IOTLB_GLOBAL (0x2ull | 1ull << 4 | 1ull << 6 | 1ull << 7)
+/* Invalidation wait (type 5) writing `data` to the status address. */
+#define VTD_DESC_WAIT(data) (0x5ull | 1ull << 5 | (uint64_t)(data) << 32)
 /* IOTLB registers at ECAP.IRO: IVA (+0), IOTLB (+8). */
 #define VTD_IOTLB_OFF 8
 #define VTD_IOTLB_IVT (1ull << 63)	   /* invalidate (busy while set) */

@@ -57,6 +57,12 @@ struct iommu_host_unit {
 	uint64_t cw_pa, cw_seq;
 	uint32_t cmd_tail;
 	uint32_t root_page; /* VT-d: root table page in the active pool */
+	/* VT-d queued invalidation (when on, registers are not used). */
+	uint64_t *iq;
+	volatile uint32_t *iq_status;
+	uint64_t iq_status_pa;
+	uint32_t iq_tail, iq_seq;
+	uint32_t qi_on;
 	uint64_t hw_overflow;
 };
 

@@ -1143,7 +1143,37 @@ struct fake_vtd {
 	uint32_t iro;
 	volatile int stop;
 	pthread_t th;
+	/* queued invalidation: the queue, the status word, descriptors seen */
+	uint64_t *iq;
+	volatile uint32_t *status;
+	uint32_t head, cc, iotlb, waits, bad;
 };
+
+/* Play the invalidation queue: run descriptors from head to IQT. */
+static void fake_qi(struct fake_vtd *f)
+{
+	uint32_t tail = (uint32_t)VTD_IQ_PTR_GET(
+	    *(volatile uint64_t *)(f->regs + VTD_REG_IQT));
+
+	while (f->iq && f->head != tail) {
+		uint64_t lo = f->iq[2 * f->head];
+
+		if (lo == VTD_DESC_CC_GLOBAL)
+			f->cc++;
+		else if (lo == VTD_DESC_IOTLB_GLOBAL)
+			f->iotlb++;
+		else if ((lo & 0xffffffffull) ==
+			 (VTD_DESC_WAIT(0) & 0xffffffff)) {
+			*f->status = (uint32_t)(lo >> 32);
+			f->waits++;
+		} else {
+			f->bad++;
+		}
+		f->head = (f->head + 1) % VTD_IQ_ENTRIES;
+		*(volatile uint64_t *)(f->regs + VTD_REG_IQH) =
+		    VTD_IQ_PTR(f->head);
+	}
+}
 
 static void *fake_vtd_run(void *arg)
 {
@@ -1158,6 +1188,7 @@ static void *fake_vtd_run(void *arg)
 			*ccmd &= ~VTD_CCMD_ICC;
 		if (*iotlb & VTD_IOTLB_IVT)
 			*iotlb &= ~VTD_IOTLB_IVT;
+		fake_qi(f);
 		sched_yield();
 	}
 	return NULL;
@@ -1369,6 +1400,61 @@ static void test_host_drain_vtd(void)
 	free(ih);
 }
 
+/* The same swap on a unit with queued invalidation on: no register-based
+ * invalidation, the descriptors and a wait, bounded. */
+static void test_host_swap_vtd_qi(void)
+{
+	struct hv_ranges prot = lab_prot_set();
+	struct iommu_host *ih = calloc(1, sizeof(*ih));
+	uint8_t *pools[2] = { calloc(256, 4096), calloc(256, 4096) };
+	uint8_t *stage = calloc(256, 4096);
+	uint64_t *iq = aligned_alloc(4096, 4096);
+	static volatile uint32_t status;
+	struct pol_compiled cc;
+	struct fake_vtd f = { 0 };
+	uint64_t root;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ih);
+	host_vtd_setup(ih, &f, pools, stage, &prot);
+	memset(iq, 0, 4096);
+	f.iq = iq;
+	f.status = &status;
+	ih->unit[0].iq = iq;
+	ih->unit[0].iq_status = &status;
+	ih->unit[0].iq_status_pa = 0x7f00001000ull;
+	ih->unit[0].qi_on = 1;
+	ih->unit[0].iq_tail = 250; /* wraps during the swap */
+	f.head = 250;
+	*(uint64_t *)(f.regs + VTD_REG_IQT) = VTD_IQ_PTR(250);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&f.th, NULL, fake_vtd_run, &f), 0);
+	root = stage_vtd(ih, stage, 1, &cc);
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), 0);
+	CU_ASSERT_EQUAL(*(uint64_t *)(f.regs + VTD_REG_RTADDR), root);
+	f.stop = 1;
+	pthread_join(f.th, NULL);
+	CU_ASSERT_EQUAL(f.cc, 1);
+	CU_ASSERT_EQUAL(f.iotlb, 1);
+	CU_ASSERT_EQUAL(f.waits, 1);
+	CU_ASSERT_EQUAL(f.bad, 0);
+	CU_ASSERT_EQUAL(iq[2 * 252 + 1], 0x7f00001000ull); /* status address */
+	CU_ASSERT_EQUAL(ih->unit[0].iq_tail, 253);
+	/* Registers untouched: QI owns invalidation. */
+	CU_ASSERT_EQUAL(*(uint64_t *)(f.regs + VTD_REG_CCMD), 0);
+	CU_ASSERT_EQUAL(*(uint64_t *)(f.regs + f.iro + VTD_IOTLB_OFF), 0);
+	/* A queue error is reported, not waited out. */
+	pol_compiled_free(&cc);
+	root = stage_vtd(ih, stage, 0, &cc);
+	*(uint32_t *)(f.regs + VTD_REG_FSTS) = VTD_FSTS_IQE;
+	CU_ASSERT_EQUAL(iommu_host_swap(ih), -EIO);
+	pol_compiled_free(&cc);
+	free(f.regs);
+	free(iq);
+	free(pools[0]);
+	free(pools[1]);
+	free(stage);
+	free(ih);
+}
+
 UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
 	   UNIT_TEST(test_pt_encoding), UNIT_TEST(test_pt_alloc_failure),
 	   UNIT_TEST(test_plan_lab_vtd), UNIT_TEST(test_plan_lab_amdvi),
@@ -1378,4 +1464,5 @@ UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
 	   UNIT_TEST(test_vtd_fault_decode), UNIT_TEST(test_amdvi_event_decode),
 	   UNIT_TEST(test_fault_ring), UNIT_TEST(test_table_memory_model),
 	   UNIT_TEST(test_check_vtd), UNIT_TEST(test_check_amdvi),
-	   UNIT_TEST(test_host_swap_vtd), UNIT_TEST(test_host_drain_vtd))
+	   UNIT_TEST(test_host_swap_vtd), UNIT_TEST(test_host_swap_vtd_qi),
+	   UNIT_TEST(test_host_drain_vtd))

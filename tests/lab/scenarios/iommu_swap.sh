@@ -68,6 +68,12 @@ measured_is() { # NAME XML: the log's current policy is XML's digest
 }
 
 hv_load dma_policy=/tmp/p1.blob || exit 0
+if [ "$PROFILE" = intel-iommu ]; then
+	# QEMU's VT-d has queued invalidation (ECAP.QI): thinhv uses it.
+	u=$(grep '^unit ' $P/iommu_status | head -n 1)
+	case "$u" in *" qi 1") pass vtd-queued-invalidation "$u" ;;
+	*) fail vtd-queued-invalidation "$u" ;; esac
+fi
 verdicts p1-verdicts window deny
 reaches p1-a-window $A $WA
 blocked p1-b-blocked $B $WB
