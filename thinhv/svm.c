@@ -30,6 +30,7 @@ _Static_assert(offsetof(struct svm_cpu, d_idtr) == SVMC_D_IDTR, "asm");
 _Static_assert(offsetof(struct svm_cpu, d_gprs) == SVMC_D_GPRS, "asm");
 _Static_assert(offsetof(struct hv_gprs, r15) == 112, "asm pushes");
 _Static_assert(sizeof(struct svm_cpu) <= 4096, "one page");
+_Static_assert(SVM_AREA_PAGE == PAGE_SIZE, "host mode finds its area by it");
 _Static_assert(offsetof(struct svm_vmcb, save.rip) == SVM_VMCB_RIP, "asm");
 _Static_assert(offsetof(struct svm_vmcb, save.rsp) == SVM_VMCB_RSP, "asm");
 _Static_assert(offsetof(struct svm_vmcb, save.rax) == SVM_VMCB_RAX, "asm");

@@ -20,6 +20,19 @@
 #define SVM_AREA_STACK 4 /* host stack: 4 pages */
 #define SVM_STACK_PAGES 4
 #define SVM_AREA_PAGES (SVM_AREA_STACK + SVM_STACK_PAGES)
+#define SVM_AREA_PAGE 4096ull /* bytes per area page (x86 PAGE_SIZE) */
+
+/*
+ * The last SVM_HIST exits of one CPU, for the host-mode fatal reports: what
+ * the CPU did just before an unexplained host-mode fault.
+ */
+#define SVM_HIST 4
+struct svm_exit_rec {
+	uint64_t code;	   /* EXITCODE */
+	uint64_t rip;	   /* guest RIP at the exit */
+	uint64_t int_info; /* EXITINTINFO: event being delivered */
+	uint64_t inj;	   /* EVENTINJ written for the next VMRUN */
+};
 
 #include "thinhv/svm_offsets.h"
 
@@ -46,6 +59,9 @@ struct svm_cpu {
 	uint32_t nrips; /* CPU saves next RIP on #VMEXIT */
 	uint64_t hsave_pa;
 	uint8_t *stack_top;
+	/* exits recorded; the newest is hist[(hist_n - 1) % SVM_HIST] */
+	uint64_t hist_n;
+	struct svm_exit_rec hist[SVM_HIST];
 };
 
 /* svm_asm.S */

@@ -16,8 +16,81 @@
 #include "thinhv/svm_hw.h"
 #include "thinhv/svm_regs.h"
 
+/*
+ * Detail lines after a FATAL line ("thinhv:  ...", not counted as a second
+ * FATAL by the soak): this CPU's VMCB as it is now and its last exits. An
+ * EVENTINJ holding the host fault's own vector as an exception without the
+ * V bit means the emulator delivered the host-mode fault as a guest event
+ * (QEMU records an event in EVENTINJ only in guest mode); see docs/lab.md.
+ */
+static void report_cpu(struct svm_cpu *c, uint64_t rsp)
+{
+	struct svm_vmcb *v = c->vmcb;
+	uint64_t i, n = c->hist_n;
+
+	serial_puts("thinhv:  cpu ");
+	serial_hex(c->index);
+	serial_puts(" exits ");
+	serial_hex(n);
+	serial_puts(" host rsp ");
+	serial_hex(rsp);
+	serial_puts(" stack top ");
+	serial_hex((uint64_t)c->stack_top);
+	serial_puts("\nthinhv:  vmcb exit ");
+	serial_hex(v->ctl.exit_code);
+	serial_puts(" rip ");
+	serial_hex(v->save.rip);
+	serial_puts(" exitintinfo ");
+	serial_hex(v->ctl.exit_int_info);
+	serial_puts(" eventinj ");
+	serial_hex(v->ctl.event_inj);
+	serial_puts("\n");
+	for (i = n > SVM_HIST ? n - SVM_HIST : 0; i < n; i++) {
+		const struct svm_exit_rec *r = &c->hist[i % SVM_HIST];
+
+		serial_puts("thinhv:  exit ");
+		serial_hex(i + 1);
+		serial_puts(" code ");
+		serial_hex(r->code);
+		serial_puts(" rip ");
+		serial_hex(r->rip);
+		serial_puts(" exitintinfo ");
+		serial_hex(r->int_info);
+		serial_puts(" injected ");
+		serial_hex(r->inj);
+		serial_puts("\n");
+	}
+}
+
+/*
+ * The CPU whose host stack holds rsp. The host GDT is this CPU's own page
+ * in its area (svm.h: VMCB, host save, svm_cpu, GDT, stack), so SGDT names
+ * the area; it is believed only if rsp lies in that area's stack, and
+ * nothing is read before that check (an unmapped read here would fault
+ * again inside the fault report).
+ */
+static struct svm_cpu *fault_cpu(uint64_t rsp)
+{
+	struct svm_dtr gdt;
+	struct svm_cpu *c;
+	uint64_t area;
+
+	svm_sgdt(&gdt);
+	if (gdt.base & (SVM_AREA_PAGE - 1))
+		return NULL;
+	area = gdt.base - SVM_AREA_GDT * SVM_AREA_PAGE;
+	if (rsp <= area + SVM_AREA_STACK * SVM_AREA_PAGE ||
+	    rsp > area + SVM_AREA_PAGES * SVM_AREA_PAGE)
+		return NULL;
+	c = (struct svm_cpu *)(area + SVM_AREA_CPU * SVM_AREA_PAGE);
+	return c->host_gdtr.base == gdt.base ? c : NULL;
+}
+
+/* frame: error code, RIP, CS, RFLAGS, RSP, SS (as the CPU pushed them). */
 void svm_host_fault(uint64_t vector, uint64_t *frame)
 {
+	struct svm_cpu *c;
+
 	serial_puts("\nthinhv: FATAL host-mode exception vector ");
 	serial_hex(vector);
 	serial_puts(" error ");
@@ -26,7 +99,18 @@ void svm_host_fault(uint64_t vector, uint64_t *frame)
 	serial_hex(frame[1]);
 	serial_puts(" cr2 ");
 	serial_hex(svm_read_cr2());
+	serial_puts("\nthinhv:  cs ");
+	serial_hex(frame[2]);
+	serial_puts(" rflags ");
+	serial_hex(frame[3]);
+	serial_puts(" rsp ");
+	serial_hex(frame[4]);
 	serial_puts("\n");
+	c = fault_cpu(frame[4]);
+	if (c)
+		report_cpu(c, frame[4]);
+	else
+		serial_puts("thinhv:  cpu unknown: rsp is in no host stack\n");
 	host_stop();
 }
 
@@ -48,6 +132,7 @@ host_fatal(struct svm_cpu *c, const char *why)
 	serial_puts(" rip ");
 	serial_hex(v->save.rip);
 	serial_puts("\n");
+	report_cpu(c, (uint64_t)__builtin_frame_address(0));
 	host_stop();
 }
 
@@ -224,11 +309,16 @@ static void fill_devirt(struct svm_cpu *c, const struct hv_gprs *g)
 int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 {
 	struct svm_vmcb *v = c->vmcb;
+	struct svm_exit_rec *rec = &c->hist[c->hist_n++ % SVM_HIST];
 	struct hv_exit e;
 	uint64_t pending = v->ctl.exit_int_info;
 	bool locked = false;
 	uint32_t act;
 
+	rec->code = v->ctl.exit_code;
+	rec->rip = v->save.rip;
+	rec->int_info = pending;
+	rec->inj = 0;
 	g->rax = v->save.rax;
 	v->ctl.event_inj = 0;
 	v->ctl.tlb_ctl = SVM_TLB_FLUSH_NONE;
@@ -298,5 +388,6 @@ int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 		return 1;
 	}
 	v->save.rax = g->rax;
+	rec->inj = v->ctl.event_inj;
 	return 0;
 }
