@@ -27,7 +27,7 @@ fi
 # QEMU's does ("Using strict mode due to virtualization"): iommu.strict=0
 # then leaves the AHCI domain strict (edu's group can still be DMA-FQ).
 forced=$(dmesg | grep -o 'Using strict mode due to virtualization' | head -n 1)
-pass linux-iommu-on "units $units; AHCI group $(cat $AHCI_GT), edu A group $(cat $GT); $(grep -o 'iommu[^ ]*' /proc/cmdline | tr '\n' ' ')${forced:+; kernel: $forced}"
+pass linux-iommu-on "units $units; AHCI group $(cat $AHCI_GT), edu A group $(cat $GT); cmdline $(tr ' ' '\n' </proc/cmdline | grep -E '^(intel_iommu|amd_iommu|iommu)[.=]' | tr '\n' ' ')${forced:+; kernel: $forced}"
 if [ ! -b $BENCH_DISK ]; then
 	fail disk-present "no $BENCH_DISK ($(ls /sys/block | tr '\n' ' '))"
 	exit 1
