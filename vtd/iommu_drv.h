@@ -19,6 +19,7 @@
 #define HV_IOMMU_MAX_REGIONS 32
 #define HV_IOMMU_MAX_UNITY 32 /* RMRR / IVMD ranges x devices */
 #define HV_IOMMU_RING 256
+#define HV_IOMMU_MAX_ALIAS 256	/* requester-id aliases (bridges) */
 #define HV_IOMMU_POOL_ORDER 8	/* 1 MiB of table pages */
 #define HV_IOMMU_DEVTAB_ORDER 9 /* AMD-Vi device table: 2 MiB */
 #define HV_IOMMU_WAIT_US 100000 /* every hardware wait: 100 ms */
@@ -63,8 +64,11 @@ struct hv_iommu {
 	uint8_t *blob;
 	size_t blob_len;
 	struct pol_blob_view pol;
-	struct iommu_dev *devs;
-	uint32_t ndevs;
+	struct iommu_dev *devs; /* HV_IOMMU_MAX_DEVS entries */
+	uint32_t ndevs;		/* enumerated + alias ids appended */
+	uint32_t nreal;		/* enumerated PCI functions */
+	struct iommu_alias alias[HV_IOMMU_MAX_ALIAS];
+	uint32_t nalias, alias_conflicts;
 	struct iommu_ram ram[HV_IOMMU_MAX_RAM];
 	uint32_t nram;
 	struct iommu_plan *plan;

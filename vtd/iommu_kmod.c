@@ -140,6 +140,69 @@ void hv_iommu_record(struct hv_iommu *io, struct iommu_fault *f)
 
 /* ---- discovery ---- */
 
+static int add_alias(struct hv_iommu *io, uint16_t seg, uint16_t own,
+		     uint16_t alias, uint32_t dev)
+{
+	if (alias == own)
+		return 0;
+	if (io->nalias >= HV_IOMMU_MAX_ALIAS) {
+		pr_err("thinhv: more than %u requester-id aliases: refused\n",
+		       HV_IOMMU_MAX_ALIAS);
+		return -E2BIG;
+	}
+	io->alias[io->nalias].segment = seg;
+	io->alias[io->nalias].sid = alias;
+	io->alias[io->nalias].dev = dev;
+	io->nalias++;
+	return 0;
+}
+
+/*
+ * Every requester id the device's DMA may carry besides its own, walking
+ * up to the root as the bridges rewrite it (PCIe ports keep it; a
+ * PCIe-to-PCI bridge uses (secondary bus, devfn 0); a conventional or
+ * PCI-to-PCIe bridge its own id), plus the quirk aliases Linux recorded.
+ * (Linux's pci_for_each_dma_alias() is not exported to modules.)
+ */
+static int collect_aliases(struct hv_iommu *io, struct pci_dev *pdev,
+			   uint32_t dev)
+{
+	uint16_t seg = (uint16_t)pci_domain_nr(pdev->bus),
+		 own = pci_dev_id(pdev);
+	struct pci_bus *bus;
+	unsigned int fn;
+	int rc = 0;
+
+	for (fn = 0; pdev->dma_alias_mask && fn < 256 && !rc; fn++)
+		if (test_bit(fn, pdev->dma_alias_mask))
+			rc = add_alias(io, seg, own,
+				       PCI_DEVID(pdev->bus->number, fn), dev);
+	for (bus = pdev->bus; !pci_is_root_bus(bus) && !rc; bus = bus->parent) {
+		struct pci_dev *br = bus->self;
+
+		if (!br)
+			continue;
+		if (pci_is_pcie(br)) {
+			switch (pci_pcie_type(br)) {
+			case PCI_EXP_TYPE_PCI_BRIDGE:
+				rc = add_alias(
+				    io, seg, own,
+				    PCI_DEVID(br->subordinate->number, 0), dev);
+				break;
+			case PCI_EXP_TYPE_PCIE_BRIDGE:
+				rc = add_alias(io, seg, own, pci_dev_id(br),
+					       dev);
+				break;
+			default: /* ports and switches keep the id */
+				break;
+			}
+		} else {
+			rc = add_alias(io, seg, own, pci_dev_id(br), dev);
+		}
+	}
+	return rc;
+}
+
 static int collect_devices(struct hv_iommu *io)
 {
 	struct pci_dev *pdev = NULL;
@@ -170,9 +233,46 @@ static int collect_devices(struct hv_iommu *io)
 		id->class_code = (uint8_t)(pdev->class >> 16);
 		id->subclass = (uint8_t)(pdev->class >> 8);
 		id->prog_if = (uint8_t)pdev->class;
+		if (collect_aliases(io, pdev, n)) {
+			pci_dev_put(pdev);
+			return -E2BIG;
+		}
 		n++;
 	}
-	io->ndevs = n;
+	io->ndevs = io->nreal = n;
+	return 0;
+}
+
+/* After a plan: alias ids get their users' domain, or deny on conflict. */
+static int apply_aliases(struct hv_iommu *io, const struct iommu_plan *plan,
+			 struct iommu_dev *devs, uint32_t *ndevs, bool log)
+{
+	uint32_t i, conflicts = 0;
+	int rc;
+
+	*ndevs = io->nreal;
+	rc = iommu_plan_aliases(plan, devs, ndevs, HV_IOMMU_MAX_DEVS, io->alias,
+				io->nalias, &conflicts);
+	if (rc) {
+		pr_err("thinhv: requester-id aliases: %d\n", rc);
+		return rc;
+	}
+	io->alias_conflicts = conflicts;
+	for (i = 0; log && i < *ndevs; i++) {
+		const struct pol_dev_id *d = &devs[i].id;
+
+		if (devs[i].rule == IOMMU_RULE_ALIAS_CONFLICT)
+			pr_warn("thinhv: requester id %04x:%02x:%02x.%u is "
+				"shared (bridge alias) by devices with "
+				"different DMA policies: denied\n",
+				d->segment, d->bus, d->device, d->function);
+		else if (devs[i].rule == IOMMU_RULE_ALIAS)
+			pr_info(
+			    "thinhv: requester id %04x:%02x:%02x.%u "
+			    "(bridge alias) -> %s\n",
+			    d->segment, d->bus, d->device, d->function,
+			    pol_action_name(plan->dom[devs[i].domain].action));
+	}
 	return 0;
 }
 
@@ -403,7 +503,7 @@ static void plan_input(struct hv_iommu *io, struct iommu_plan_in *in,
 	memset(in, 0, sizeof(*in));
 	in->pol = pol;
 	in->devs = devs;
-	in->ndevs = io->ndevs;
+	in->ndevs = io->nreal;
 	in->ram = io->ram;
 	in->nram = io->nram;
 	in->prot = prot;
@@ -477,6 +577,9 @@ static int iommu_bringup(struct hv_iommu *io, struct hv_launch *l)
 				     : "");
 		return rc;
 	}
+	rc = apply_aliases(io, io->plan, io->devs, &io->ndevs, true);
+	if (rc)
+		return rc;
 	if (io->plan->clipped)
 		pr_info("thinhv: %llu KiB of windows/RAM left out of DMA "
 			"reach: protected\n",
@@ -722,7 +825,10 @@ int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n)
 		e.bus = id->bus;
 		e.devfn = (uint8_t)(id->device << 3 | id->function);
 		e.domain = d->did;
-		e.flags = d->action | (d->unity ? HV_IOMMU_ISO_UNITY : 0);
+		e.flags =
+		    d->action | (d->unity ? HV_IOMMU_ISO_UNITY : 0) |
+		    (g_io->devs[i].rule <= IOMMU_RULE_ALIAS ? HV_IOMMU_ISO_ALIAS
+							    : 0);
 		/* Insertion sort: the encoding wants ascending, unique keys. */
 		for (k = cnt; k > 0 && iso_key(&out[k - 1]) > iso_key(&e); k--)
 			out[k] = out[k - 1];
@@ -782,6 +888,9 @@ static int status_get(char *buf, const struct kernel_param *kp)
 			 "launched %d\n",
 			 g_io->ops->name, g_io->nunits, g_io->plan->ndom,
 			 g_io->pool_used, READ_ONCE(hv_iommu_launched));
+	len += scnprintf(buf + len, PAGE_SIZE - len,
+			 "aliases %u ids %u conflicts %u\n", g_io->nalias,
+			 g_io->ndevs - g_io->nreal, g_io->alias_conflicts);
 	if (g_io->host && READ_ONCE(hv_iommu_launched)) {
 		u64 b = 0, c = 0, d = 0;
 
@@ -816,10 +925,22 @@ static int status_get(char *buf, const struct kernel_param *kp)
 		const struct iommu_domain *dm =
 		    &g_io->plan->dom[g_io->devs[i].domain];
 
+		bool appended = g_io->devs[i].rule == IOMMU_RULE_ALIAS ||
+				(i >= g_io->nreal);
+		bool conflict = g_io->devs[i].rule == IOMMU_RULE_ALIAS_CONFLICT;
+
 		len += scnprintf(buf + len, PAGE_SIZE - len,
-				 "dev %04x:%02x:%02x.%u %s domain %u\n",
-				 d->segment, d->bus, d->device, d->function,
-				 pol_action_name(dm->action), dm->did);
+				 "%s %04x:%02x:%02x.%u %s domain %u%s\n",
+				 appended ? "alias" : "dev", d->segment, d->bus,
+				 d->device, d->function,
+				 pol_action_name(dm->action), dm->did,
+				 conflict ? " conflict" : "");
+		if (conflict && !appended)
+			len += scnprintf(buf + len, PAGE_SIZE - len,
+					 "alias %04x:%02x:%02x.%u deny domain "
+					 "%u conflict\n",
+					 d->segment, d->bus, d->device,
+					 d->function, dm->did);
 	}
 	mutex_unlock(&hv_iommu_lock);
 	return len;
@@ -860,6 +981,7 @@ static int stage_tables(struct hv_iommu *io, const struct pol_blob_view *pol,
 				  io->pool_pages, 0 };
 	struct iommu_stage_hdr *hdr = (struct iommu_stage_hdr *)io->stage;
 	struct iommu_plan_in in;
+	uint32_t n;
 	int rc;
 
 	memset(io->stage, 0, PAGE_SIZE);
@@ -873,6 +995,11 @@ static int stage_tables(struct hv_iommu *io, const struct pol_blob_view *pol,
 		       rc);
 		return rc;
 	}
+	rc = apply_aliases(io, plan, devs, &n, true);
+	if (rc)
+		return rc;
+	if (n != io->ndevs) /* the same topology: the same alias ids */
+		return -EINVAL;
 	if (io->ops == &vtd_iommu_ops) {
 		for (i = 0; i < io->nunits; i++) {
 			struct vtd_tables vt;
@@ -928,9 +1055,10 @@ int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 	rc = -ENOMEM;
 	copy = kmemdup(blob, len, GFP_KERNEL);
 	plan = kzalloc(sizeof(*plan), GFP_KERNEL);
-	devs = kmemdup(io->devs, io->ndevs * sizeof(*devs), GFP_KERNEL);
+	devs = kcalloc(HV_IOMMU_MAX_DEVS, sizeof(*devs), GFP_KERNEL);
 	if (!copy || !plan || !devs)
 		goto out;
+	memcpy(devs, io->devs, io->nreal * sizeof(*devs));
 	rc = pol_blob_decode(copy, len, &pol, &err);
 	if (rc) {
 		pr_err("thinhv: policy swap refused: byte %u: %s\n", err.offset,

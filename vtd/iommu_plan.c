@@ -240,3 +240,55 @@ void *iommu_stage_virt(void *ctx, uint64_t pa)
 		return NULL;
 	return st->va + (pa - st->pa);
 }
+
+static uint16_t dev_sid(const struct pol_dev_id *id)
+{
+	return (uint16_t)(id->bus << 8 | id->device << 3 | id->function);
+}
+
+int iommu_plan_aliases(const struct iommu_plan *p, struct iommu_dev *devs,
+		       uint32_t *ndevs, uint32_t cap,
+		       const struct iommu_alias *al, uint32_t nal,
+		       uint32_t *conflicts)
+{
+	uint32_t real = *ndevs, n = *ndevs, i, j;
+
+	*conflicts = 0;
+	for (i = 0; i < nal; i++) {
+		const struct iommu_dev *user;
+		struct iommu_dev *owner = NULL;
+
+		if (al[i].dev >= real)
+			return -EINVAL;
+		user = &devs[al[i].dev];
+		if (user->id.segment == al[i].segment &&
+		    dev_sid(&user->id) == al[i].sid)
+			continue; /* its own id */
+		for (j = 0; j < n && !owner; j++)
+			if (devs[j].id.segment == al[i].segment &&
+			    dev_sid(&devs[j].id) == al[i].sid)
+				owner = &devs[j];
+		if (!owner) {
+			if (n >= cap)
+				return -E2BIG;
+			owner = &devs[n++];
+			memset(owner, 0, sizeof(*owner));
+			owner->id.segment = al[i].segment;
+			owner->id.bus = (uint8_t)(al[i].sid >> 8);
+			owner->id.device = (uint8_t)((al[i].sid >> 3) & 31);
+			owner->id.function = (uint8_t)(al[i].sid & 7);
+			owner->domain = user->domain;
+			owner->rule = IOMMU_RULE_ALIAS;
+			continue;
+		}
+		if (owner->domain == user->domain)
+			continue;
+		/* Two devices, one id, two domains: the id gets nothing. */
+		if (owner->rule != IOMMU_RULE_ALIAS_CONFLICT)
+			(*conflicts)++;
+		owner->domain = (uint16_t)p->deny_dom;
+		owner->rule = IOMMU_RULE_ALIAS_CONFLICT;
+	}
+	*ndevs = n;
+	return 0;
+}

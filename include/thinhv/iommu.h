@@ -152,6 +152,30 @@ struct iommu_plan {
 int iommu_plan_build(const struct iommu_plan_in *in, struct iommu_plan *plan);
 
 /*
+ * Requester-id aliases (a device behind a PCIe-to-PCI bridge DMAs with
+ * (secondary bus, devfn 0); behind a conventional bridge with the bridge's
+ * id). The IOMMU sees only the id, so every id a device may use must carry
+ * what that device may do, and an id shared by devices with different
+ * domains carries nothing (deny): fail closed, never the most permissive.
+ * iommu_plan_aliases() runs after iommu_plan_build(): an alias id that is
+ * itself an enumerated device keeps its domain only when every device
+ * aliasing to it has the same one (else deny, rule IOMMU_RULE_ALIAS_CONFLICT);
+ * an alias id nobody owns is appended to devs (rule IOMMU_RULE_ALIAS, or
+ * _CONFLICT when its users disagree). *ndevs grows; cap bounds it (-E2BIG).
+ */
+#define IOMMU_RULE_ALIAS (-0x100)
+#define IOMMU_RULE_ALIAS_CONFLICT (-0x101)
+struct iommu_alias {
+	uint16_t segment;
+	uint16_t sid; /* the alias requester id: bus << 8 | devfn */
+	uint32_t dev; /* index into devs of the device using it */
+};
+int iommu_plan_aliases(const struct iommu_plan *p, struct iommu_dev *devs,
+		       uint32_t *ndevs, uint32_t cap,
+		       const struct iommu_alias *al, uint32_t nal,
+		       uint32_t *conflicts);
+
+/*
  * Staging allocator for a runtime swap (iommu_host.h): pages are written
  * at va (OS memory) but carry the physical addresses they will have once
  * host mode copied them into the spare pool: page i of the stage is page i
@@ -315,6 +339,7 @@ void hv_iommu_teardown(void);
  * policy is enforced. -ENOSPC when cap is too small (*n = needed).
  */
 #define HV_IOMMU_ISO_UNITY 0x100u
+#define HV_IOMMU_ISO_ALIAS 0x200u /* a bridge alias id (or its conflict) */
 struct att_iso_device;
 int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n);
 

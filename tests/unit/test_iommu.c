@@ -1455,6 +1455,65 @@ static void test_host_swap_vtd_qi(void)
 	free(ih);
 }
 
+/* Requester-id aliases: shared ids fail closed, unowned ids get entries. */
+static void test_plan_aliases(void)
+{
+	struct iommu_dev devs[NDEV + 4];
+	struct pol_compiled c;
+	struct pol_blob_view v;
+	struct iommu_plan plan;
+	struct vtd_tables t;
+	struct pool p;
+	uint32_t n = NDEV, conflicts = 9;
+	uint64_t lo = 0, hi = 0;
+	uint16_t a_dom;
+	const struct iommu_alias al[] = {
+		{ 0, 0x20, D_EDU_A },  /* its own id: nothing to do */
+		{ 0, 0x308, D_EXT },   /* 03:01.0 nobody owns: appended */
+		{ 0, 0x308, D_EXT },   /* same again: no change */
+		{ 0, 0x20, D_EDU_X },  /* deny device on A's id: conflict */
+		{ 0, 0x309, D_AHCI },  /* 03:01.1: identity, appended */
+		{ 0, 0x309, D_EDU_B }, /* deny user of it: conflict */
+	};
+
+	plan_lab(IOMMU_PT_VTD, &p, devs, &plan, &c, &v);
+	a_dom = devs[D_EDU_A].domain;
+	CU_ASSERT_NOT_EQUAL(a_dom, plan.deny_dom);
+	CU_ASSERT_EQUAL(iommu_plan_aliases(&plan, devs, &n, NDEV + 4, al,
+					   HV_ARRAY_SIZE(al), &conflicts),
+			0);
+	CU_ASSERT_EQUAL(n, NDEV + 2);
+	CU_ASSERT_EQUAL(conflicts, 2);
+	CU_ASSERT_EQUAL(devs[D_EDU_A].domain, plan.deny_dom);
+	CU_ASSERT_EQUAL(devs[D_EDU_A].rule, IOMMU_RULE_ALIAS_CONFLICT);
+	CU_ASSERT_EQUAL(devs[NDEV].id.bus, 3);
+	CU_ASSERT_EQUAL(devs[NDEV].id.device, 1);
+	CU_ASSERT_EQUAL(devs[NDEV].domain, devs[D_EXT].domain);
+	CU_ASSERT_EQUAL(devs[NDEV].rule, IOMMU_RULE_ALIAS);
+	CU_ASSERT_EQUAL(devs[NDEV + 1].id.function, 1);
+	CU_ASSERT_EQUAL(devs[NDEV + 1].domain, plan.deny_dom);
+	CU_ASSERT_EQUAL(devs[NDEV + 1].rule, IOMMU_RULE_ALIAS_CONFLICT);
+	/* The tables carry the alias ids: 03:01.1 present and denied. */
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_init(&t, &plan.dom[0].pt.mem), 0);
+	CU_ASSERT_EQUAL_FATAL(vtd_tables_from_plan(&t, &plan, devs, n, 0), 0);
+	CU_ASSERT_EQUAL(vtd_get_context(&t, 3, 9, &lo, &hi), 0);
+	CU_ASSERT_EQUAL(lo & VTD_CTX_LO_SLPTPTR_MASK,
+			plan.dom[plan.deny_dom].pt.root_pa);
+	/* No room for an appended id: refused, not silently skipped. */
+	n = NDEV;
+	lab_devs(devs);
+	CU_ASSERT_EQUAL(
+	    iommu_plan_aliases(&plan, devs, &n, NDEV, &al[1], 1, &conflicts),
+	    -E2BIG);
+	n = NDEV;
+	CU_ASSERT_EQUAL(iommu_plan_aliases(&plan, devs, &n, NDEV + 4,
+					   &(struct iommu_alias){ 0, 1, NDEV },
+					   1, &conflicts),
+			-EINVAL);
+	pol_compiled_free(&c);
+	pool_free(&p);
+}
+
 UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
 	   UNIT_TEST(test_pt_encoding), UNIT_TEST(test_pt_alloc_failure),
 	   UNIT_TEST(test_plan_lab_vtd), UNIT_TEST(test_plan_lab_amdvi),
@@ -1465,4 +1524,4 @@ UNIT_SUITE(iommu, NULL, NULL, UNIT_TEST(test_pt_vtd), UNIT_TEST(test_pt_amdvi),
 	   UNIT_TEST(test_fault_ring), UNIT_TEST(test_table_memory_model),
 	   UNIT_TEST(test_check_vtd), UNIT_TEST(test_check_amdvi),
 	   UNIT_TEST(test_host_swap_vtd), UNIT_TEST(test_host_swap_vtd_qi),
-	   UNIT_TEST(test_host_drain_vtd))
+	   UNIT_TEST(test_host_drain_vtd), UNIT_TEST(test_plan_aliases))
