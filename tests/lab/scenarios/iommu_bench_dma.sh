@@ -61,6 +61,18 @@ bench_round() {
 	fi
 }
 
+# The probe refuses what is not an edu (here the AHCI controller) and a
+# malformed address, naming it, before touching any device.
+insmod $EDU_KO bdf=0000:00:1f.2 2>/dev/null
+m1=$(dmesg | grep 'edu_dma: ' | tail -n 1)
+insmod $EDU_KO bdf=00:04 2>/dev/null
+m2=$(dmesg | grep 'edu_dma: ' | tail -n 1)
+case "$m1|$m2" in
+*"0000:00:1f.2 is not an edu device"*"bdf '00:04' is not DDDD:BB:DD.F"*)
+	pass edu-probe-refuses "${m1#*] } / ${m2#*] }" ;;
+*) fail edu-probe-refuses "$m1 / $m2" ;;
+esac
+
 # The DMA-API variant of the edu loop without any IOMMU: the peer's baseline
 # (iommu_bench_peer times the same loop under Linux's IOMMU).
 if edu_run bdf=$A rounds=$EDU_N && edu_ok; then
