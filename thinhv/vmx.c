@@ -297,6 +297,19 @@ static void w(u32 field, u64 v, int *bad)
 		w(VMCS_GUEST_##NAME##_AR, (s).ar, &bad);       \
 	} while (0)
 
+/*
+ * Root mode runs with the OS's CR4 at launch, plus OSXSAVE whenever the CPU
+ * has XSAVE: the guest's XSETBV exits only when *its* CR4.OSXSAVE is set,
+ * which it may set after launch, and vmx_host.c then executes XSETBV in
+ * root mode, which would #UD there (a host-mode fault) without it.
+ */
+static u64 host_cr4(u64 cr4)
+{
+	if (vmx_caps.cpuid1_ecx & VMX_CPUID1_ECX_XSAVE)
+		cr4 |= VMX_CR4_OSXSAVE;
+	return cr4;
+}
+
 /* Guest = this CPU right now (IRQs off); host = the private context. */
 static int vmcs_from_live(struct vmx_cpu *c, struct vmx_dtr *gdt)
 {
@@ -384,7 +397,7 @@ static int vmcs_from_live(struct vmx_cpu *c, struct vmx_dtr *gdt)
 	/* host state: private CR3/GDT/TSS/IDT/stack, FS/GS base 0 */
 	w(VMCS_HOST_CR0, cr0, &bad);
 	w(VMCS_HOST_CR3, c->host_cr3, &bad);
-	w(VMCS_HOST_CR4, cr4, &bad);
+	w(VMCS_HOST_CR4, host_cr4(cr4), &bad);
 	w(VMCS_HOST_CS_SEL, cs.sel & ~7u, &bad);
 	w(VMCS_HOST_SS_SEL, __KERNEL_DS, &bad);
 	w(VMCS_HOST_DS_SEL, 0, &bad);
@@ -422,6 +435,8 @@ static int vmx_launch(void *area)
 	if (!vmx_cr_fixed_ok(vmx_read_cr0(), vmx_caps.cr0_fixed0,
 			     vmx_caps.cr0_fixed1) ||
 	    !vmx_cr_fixed_ok(cr4 | VMX_CR4_VMXE, vmx_caps.cr4_fixed0,
+			     vmx_caps.cr4_fixed1) ||
+	    !vmx_cr_fixed_ok(host_cr4(cr4) | VMX_CR4_VMXE, vmx_caps.cr4_fixed0,
 			     vmx_caps.cr4_fixed1))
 		return -EINVAL;
 	/*

@@ -12,6 +12,9 @@
 /* ---- CPUID ---------------------------------------------------------- */
 #define VMX_CPUID1_ECX_VMX (1u << 5) /* CPUID.1:ECX.VMX */
 #define VMX_CPUID1_ECX_SMX (1u << 6)
+#define VMX_CPUID1_ECX_XSAVE (1u << 26)	  /* XSETBV/XGETBV, CR4.OSXSAVE */
+#define VMX_CPUID1_ECX_OSXSAVE (1u << 27) /* copy of CR4.OSXSAVE */
+#define VMX_CPUID7_ECX_OSPKE (1u << 4)	  /* leaf 7.0: copy of CR4.PKE */
 #define VMX_CPUID1_ECX_HYPERVISOR (1u << 31)
 
 /* ---- MSRs (SDM vol. 4 table 2-2, app. A) ---------------------------- */
@@ -444,6 +447,7 @@
 #define VMX_CR4_VMXE (1ull << 13)
 #define VMX_CR4_SMXE (1ull << 14)
 #define VMX_CR4_OSXSAVE (1ull << 18)
+#define VMX_CR4_PKE (1ull << 22)
 
 /* XCR0 (SDM vol. 1 13.3) */
 #define VMX_XCR0_X87 (1ull << 0)

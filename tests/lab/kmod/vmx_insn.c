@@ -14,7 +14,9 @@
 #include <linux/module.h>
 #include <asm/asm.h>
 #include <asm/msr.h>
+#include <asm/processor.h>
 #include <asm/special_insns.h>
+#include <linux/irqflags.h>
 #include <linux/smp.h>
 
 static bool hold_vmxe;
@@ -54,9 +56,73 @@ static u64 xgetbv0(void)
 	return ((u64)hi << 32) | lo;
 }
 
+#define CPUID1_ECX_XSAVE (1u << 26)
+#define XCR0_X87 (1ull << 0)
+#define XCR0_SSE (1ull << 1)
+#define XCR0_AVX (1ull << 2)
+
+/* XSETBV ECX:EDX:EAX; prints the trap and XCR0 before and after. */
+static void xsetbv_try(const char *name, u32 xcr, u64 val)
+{
+	u64 before = xgetbv0();
+	long t = TRY("xsetbv", "c"(xcr), "a"((u32)val), "d"((u32)(val >> 32)));
+
+	pr_info("vmx_insn: %s trap=%ld xcr0=%#llx now=%#llx\n", name, t, before,
+		xgetbv0());
+}
+
+/*
+ * XSETBV exits unconditionally in VMX non-root mode; thinhv validates the
+ * value as the CPU would and executes it in root mode or injects #GP.
+ * It needs CR4.OSXSAVE, else it is #UD before any exit. Linux 6.1 turns
+ * XSAVE off on Bochs' corei7_skylake_x at boot (its XSAVE consistency
+ * check fails there, a WARNING at boot), so when the CPU has XSAVE but
+ * the OS left OSXSAVE clear, borrow it: set OSXSAVE with interrupts off,
+ * run the cases, put XCR0 and CR4 back (raw CR4 writes: thinhv only
+ * intercepts CR4.VMXE). The OS does not use XSAVE then, so changing
+ * XCR0 for a moment is harmless; when the OS owns XSAVE only its
+ * current value is written back.
+ */
+static void xsetbv_cases(void)
+{
+	unsigned long flags, cr4;
+	u32 a, b, c, d;
+	u64 xcr0, mask;
+	bool borrowed;
+
+	if (!(cpuid_ecx(1) & CPUID1_ECX_XSAVE)) {
+		pr_info("vmx_insn: xsetbv skipped (no XSAVE in CPUID)\n");
+		return;
+	}
+	cpuid_count(0xd, 0, &a, &b, &c, &d);
+	mask = ((u64)d << 32) | a;
+	local_irq_save(flags);
+	cr4 = __read_cr4();
+	borrowed = !(cr4 & X86_CR4_OSXSAVE);
+	if (borrowed)
+		asm volatile("mov %0, %%cr4" ::"r"(cr4 | X86_CR4_OSXSAVE));
+	xcr0 = xgetbv0();
+	/* refused as on bare metal: #GP, XCR0 unchanged */
+	xsetbv_try("xsetbv-bad", 0, xcr0 & ~XCR0_X87);
+	if (mask & XCR0_AVX)
+		xsetbv_try("xsetbv-avx-nosse", 0, XCR0_X87 | XCR0_AVX);
+	xsetbv_try("xsetbv-reserved", 0, xcr0 | (1ull << 63));
+	xsetbv_try("xsetbv-xcr1", 1, xcr0);
+	/* allowed: applied by thinhv */
+	xsetbv_try("xsetbv-same", 0, xcr0);
+	if (borrowed && (mask & XCR0_SSE) && xcr0 == XCR0_X87) {
+		xsetbv_try("xsetbv-change", 0, XCR0_X87 | XCR0_SSE);
+		xsetbv_try("xsetbv-restore", 0, xcr0);
+	}
+	if (borrowed)
+		asm volatile("mov %0, %%cr4" ::"r"(cr4));
+	local_irq_restore(flags);
+	pr_info("vmx_insn: xsetbv mask=%#llx os-xsave=%d\n", mask, !borrowed);
+}
+
 static int __init vmx_insn_init(void)
 {
-	u64 pa = 0, field = 0x681e, val = 0, xcr0;
+	u64 pa = 0, field = 0x681e, val = 0;
 	struct desc128 d = { 0, 0 };
 	unsigned long cr4 = __read_cr4();
 	long t;
@@ -95,21 +161,7 @@ static int __init vmx_insn_init(void)
 	rc = wrmsrl_safe(MSR_IA32_VMX_BASIC, 0);
 	pr_info("vmx_insn: wrmsr-vmx-basic rc=%d\n", rc);
 
-	/* XSETBV: x87 bit clear is invalid everywhere; the current XCR0 is
-	 * fine (emulated by thinhv after validation). With CR4.OSXSAVE clear
-	 * XSETBV is #UD before any VM exit: nothing to test then. */
-	if (!(cr4 & X86_CR4_OSXSAVE)) {
-		pr_info("vmx_insn: xsetbv skipped (CR4.OSXSAVE clear)\n");
-	} else {
-		xcr0 = xgetbv0();
-		pr_info("vmx_insn: xsetbv-bad trap=%ld\n",
-			TRY("xsetbv", "c"(0), "a"((u32)(xcr0 & ~1ull)),
-			    "d"((u32)(xcr0 >> 32))));
-		pr_info("vmx_insn: xsetbv-same trap=%ld xcr0=%#llx now=%#llx\n",
-			TRY("xsetbv", "c"(0), "a"((u32)xcr0),
-			    "d"((u32)(xcr0 >> 32))),
-			xcr0, xgetbv0());
-	}
+	xsetbv_cases();
 	/* INVD: thinhv turns it into WBINVD, so no store is lost. */
 	WRITE_ONCE(val, 0x1234);
 	pr_info("vmx_insn: invd trap=%ld val=%#llx\n", TRY("invd", "b"(0)),
