@@ -691,6 +691,24 @@ int hv_hook_iommu_enable(struct hv_launch *l)
 }
 
 /*
+ * A hypercall from OS context, only while this CPU is virtualized: unload
+ * devirtualizes every CPU (IPI, IRQs off) before the teardown hook stops
+ * the poller, and VMMCALL on a native CPU is #UD. With IRQs off here the
+ * devirtualize IPI cannot land between the check and the call.
+ */
+static s64 iommu_hc(struct hv_launch *l, u32 fn, u64 *b, u64 *c, u64 *d)
+{
+	unsigned long flags;
+	s64 rc = -HV_ENODEV;
+
+	local_irq_save(flags);
+	if (hv_cpu_virtualized())
+		rc = hv_hypercall(l, fn, b, c, d);
+	local_irq_restore(flags);
+	return rc;
+}
+
+/*
  * After launch the fault registers / event log are the hypervisor's: host
  * mode reads and clears them (HV_HC_IOMMU_DRAIN) and hands the raw
  * records over one by one; they are decoded and logged here.
@@ -706,7 +724,7 @@ static void drain_host(struct hv_iommu *io)
 		uint8_t ev[16];
 		int rc;
 
-		if (hv_hypercall(io->l, HV_HC_IOMMU_DRAIN, &b, &c, &d))
+		if (iommu_hc(io->l, HV_HC_IOMMU_DRAIN, &b, &c, &d))
 			return;
 		unit = (uint32_t)(d & 0xff);
 		src = (uint32_t)((d >> 8) & 0xff);
@@ -894,7 +912,7 @@ static int status_get(char *buf, const struct kernel_param *kp)
 	if (g_io->host && READ_ONCE(hv_iommu_launched)) {
 		u64 b = 0, c = 0, d = 0;
 
-		if (!hv_hypercall(g_io->l, HV_HC_IOMMU_STATE, &b, &c, &d))
+		if (!iommu_hc(g_io->l, HV_HC_IOMMU_STATE, &b, &c, &d))
 			len += scnprintf(
 			    buf + len, PAGE_SIZE - len,
 			    "swap generation %llu refused %llu dropped %llu "
@@ -1066,7 +1084,7 @@ int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 		goto out;
 	}
 	/* The pool in use is the hypervisor's word, not ours. */
-	if (hv_hypercall(l, HV_HC_IOMMU_STATE, &b, &c, &d)) {
+	if (iommu_hc(l, HV_HC_IOMMU_STATE, &b, &c, &d)) {
 		rc = -EIO;
 		goto out;
 	}
@@ -1085,7 +1103,7 @@ int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 		swap_state(io, &copy, &len, &pol, &plan, &devs);
 		goto out;
 	}
-	hrc = hv_hypercall(l, HV_HC_IOMMU_SWAP, &b, &c, &d);
+	hrc = iommu_hc(l, HV_HC_IOMMU_SWAP, &b, &c, &d);
 	*generation = b;
 	if (hrc == 0 || hrc == -HV_EAGAIN || hrc == -HV_ETIMEDOUT) {
 		/* The new tables are live (EAGAIN: entries that changed while
