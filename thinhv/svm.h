@@ -29,6 +29,8 @@
 #define SVM_HIST 4
 struct svm_exit_rec {
 	uint64_t code;	   /* EXITCODE */
+	uint64_t info1;	   /* EXITINFO1 */
+	uint64_t info2;	   /* EXITINFO2 (the GPA of a nested fault) */
 	uint64_t rip;	   /* guest RIP at the exit */
 	uint64_t int_info; /* EXITINTINFO: event being delivered */
 	uint64_t inj;	   /* EVENTINJ written for the next VMRUN */

@@ -40,6 +40,12 @@ static void report_cpu(struct svm_cpu *c, uint64_t rsp)
 	serial_hex(v->ctl.exit_code);
 	serial_puts(" rip ");
 	serial_hex(v->save.rip);
+	serial_puts(" rsp ");
+	serial_hex(v->save.rsp);
+	serial_puts(" cr3 ");
+	serial_hex(v->save.cr3);
+	serial_puts(" idtr ");
+	serial_hex(v->save.idtr.base);
 	serial_puts(" exitintinfo ");
 	serial_hex(v->ctl.exit_int_info);
 	serial_puts(" eventinj ");
@@ -52,6 +58,10 @@ static void report_cpu(struct svm_cpu *c, uint64_t rsp)
 		serial_hex(i + 1);
 		serial_puts(" code ");
 		serial_hex(r->code);
+		serial_puts(" info1 ");
+		serial_hex(r->info1);
+		serial_puts(" info2 ");
+		serial_hex(r->info2);
 		serial_puts(" rip ");
 		serial_hex(r->rip);
 		serial_puts(" exitintinfo ");
@@ -134,6 +144,21 @@ host_fatal(struct svm_cpu *c, const char *why)
 	serial_puts("\n");
 	report_cpu(c, (uint64_t)__builtin_frame_address(0));
 	host_stop();
+}
+
+/*
+ * Guest state equal to this CPU's own host state (RSP at the host stack's
+ * VMCB slot, the host IDT and GDT) comes from no guest. It was seen under
+ * QEMU 7.2 TCG (BENCHMARKS.md, soak; cause unknown): VMRUN then runs the
+ * host code as guest. Stop at the first such exit, whose report names it.
+ */
+static bool guest_is_host(const struct svm_cpu *c)
+{
+	const struct svm_vmcb *v = c->vmcb;
+
+	return v->save.rsp == c->host_rsp &&
+	       v->save.idtr.base == c->host_idtr.base &&
+	       v->save.gdtr.base == c->host_gdtr.base;
 }
 
 static enum hv_exit_reason decode(struct svm_cpu *c, struct hv_exit *e,
@@ -316,9 +341,13 @@ int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 	uint32_t act;
 
 	rec->code = v->ctl.exit_code;
+	rec->info1 = v->ctl.exit_info1;
+	rec->info2 = v->ctl.exit_info2;
 	rec->rip = v->save.rip;
 	rec->int_info = pending;
 	rec->inj = 0;
+	if (guest_is_host(c))
+		host_fatal(c, "guest state is this CPU's host state");
 	g->rax = v->save.rax;
 	v->ctl.event_inj = 0;
 	v->ctl.tlb_ctl = SVM_TLB_FLUSH_NONE;
