@@ -36,6 +36,13 @@ static void report_cpu(struct svm_cpu *c, uint64_t rsp)
 	serial_hex(rsp);
 	serial_puts(" stack top ");
 	serial_hex((uint64_t)c->stack_top);
+	/* VMRUN saves the host state where VM_HSAVE_PA says */
+	serial_puts("\nthinhv:  vmcb pa ");
+	serial_hex(c->vmcb_pa);
+	serial_puts(" hsave pa ");
+	serial_hex(c->hsave_pa);
+	serial_puts(" VM_HSAVE_PA ");
+	serial_hex(svm_rdmsr(SVM_MSR_VM_HSAVE_PA));
 	serial_puts("\nthinhv:  vmcb exit ");
 	serial_hex(v->ctl.exit_code);
 	serial_puts(" rip ");
