@@ -168,11 +168,22 @@ static bool guest_is_host(const struct svm_cpu *c)
 	       v->save.gdtr.base == c->host_gdtr.base;
 }
 
+/*
+ * The exit code, with VMEXIT_INVALID (-1) also recognised as QEMU 7.2
+ * stores it: 0x00000000ffffffff (its cpu_vmexit takes a 32-bit code).
+ */
+static uint64_t exit_code(const struct svm_vmcb *v)
+{
+	uint64_t code = v->ctl.exit_code;
+
+	return code == 0xffffffffull ? SVM_EXIT_INVALID : code;
+}
+
 static enum hv_exit_reason decode(struct svm_cpu *c, struct hv_exit *e,
 				  const struct hv_gprs *g)
 {
 	struct svm_vmcb *v = c->vmcb;
-	uint64_t code = v->ctl.exit_code;
+	uint64_t code = exit_code(v);
 
 	switch (code) {
 	case SVM_EXIT_CPUID:
@@ -360,7 +371,7 @@ int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 	v->ctl.tlb_ctl = SVM_TLB_FLUSH_NONE;
 
 	/* The first VMRUN was refused: go back to the loader natively. */
-	if (v->ctl.exit_code == SVM_EXIT_INVALID && v->save.rip &&
+	if (exit_code(v) == SVM_EXIT_INVALID && v->save.rip &&
 	    c->host->cpu[c->index].cnt[HV_CNT_EXITS] == 0) {
 		g->rax = (uint64_t)(int64_t)-5; /* -EIO */
 		fill_devirt(c, g);
