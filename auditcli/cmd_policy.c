@@ -150,14 +150,39 @@ static int load_any(const char *path, const struct pol_inventory *inv,
 	}
 }
 
-static int cmd_compile(int argc, char **argv)
+/*
+ * The input of compile/show/digest/apply: an XML policy (compiled against
+ * --inventory when given) or a blob, validated; with hex, its digest too.
+ * 0, or -1 having said why.
+ */
+static int load_input(const struct opts *o, uint8_t **blob, size_t *len,
+		      char *hex)
 {
 	struct pol_inventory inv;
+	int r, have_inv = load_inventory(o, &inv, false);
+
+	if (have_inv < 0)
+		return -1;
+	r = load_any(o->input, have_inv == 0 ? &inv : NULL, blob, len);
+	if (have_inv == 0)
+		pol_inventory_free(&inv);
+	if (r)
+		return -1;
+	if (hex && pol_digest_hex(*blob, *len, hex)) {
+		cli_err("libsodium: SHA-256 failed");
+		free(*blob);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_compile(int argc, char **argv)
+{
 	struct opts o;
 	uint8_t *blob;
 	size_t len;
 	FILE *f;
-	int r, have_inv;
+	int r;
 
 	r = parse_opts(argc, argv, &o, true);
 	if (r)
@@ -166,13 +191,7 @@ static int cmd_compile(int argc, char **argv)
 		cli_err("compile needs -o BLOB");
 		return CLI_EXIT_ERROR;
 	}
-	have_inv = load_inventory(&o, &inv, false);
-	if (have_inv < 0)
-		return CLI_EXIT_ERROR;
-	r = load_any(o.input, have_inv == 0 ? &inv : NULL, &blob, &len);
-	if (have_inv == 0)
-		pol_inventory_free(&inv);
-	if (r)
+	if (load_input(&o, &blob, &len, NULL))
 		return CLI_EXIT_ERROR;
 	f = fopen(o.output, "wbe");
 	if (!f || fwrite(blob, 1, len, f) != len || fclose(f)) {
@@ -186,30 +205,18 @@ static int cmd_compile(int argc, char **argv)
 
 static int cmd_show_digest(int argc, char **argv, bool show)
 {
-	struct pol_inventory inv;
 	struct pol_blob_view v;
 	char hex[POL_DIGEST_HEX];
 	struct opts o;
 	uint8_t *blob;
 	size_t len;
-	int r, have_inv;
+	int r;
 
 	r = parse_opts(argc, argv, &o, true);
 	if (r)
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
-	have_inv = load_inventory(&o, &inv, false);
-	if (have_inv < 0)
+	if (load_input(&o, &blob, &len, hex))
 		return CLI_EXIT_ERROR;
-	r = load_any(o.input, have_inv == 0 ? &inv : NULL, &blob, &len);
-	if (have_inv == 0)
-		pol_inventory_free(&inv);
-	if (r)
-		return CLI_EXIT_ERROR;
-	if (pol_digest_hex(blob, len, hex)) {
-		cli_err("libsodium: SHA-256 failed");
-		free(blob);
-		return CLI_EXIT_ERROR;
-	}
 	if (!show) {
 		printf("%s  %s\n", hex, o.input);
 	} else {
@@ -438,29 +445,17 @@ static int cmd_inventory(int argc, char **argv)
 static int cmd_apply(int argc, char **argv)
 {
 	struct thinhv_policy_swap sw;
-	struct pol_inventory inv;
 	char hex[POL_DIGEST_HEX];
 	struct opts o;
 	uint8_t *blob;
 	size_t len;
-	int r, have_inv, fd, err;
+	int r, fd, err;
 
 	r = parse_opts(argc, argv, &o, true);
 	if (r)
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
-	have_inv = load_inventory(&o, &inv, false);
-	if (have_inv < 0)
+	if (load_input(&o, &blob, &len, hex))
 		return CLI_EXIT_ERROR;
-	r = load_any(o.input, have_inv == 0 ? &inv : NULL, &blob, &len);
-	if (have_inv == 0)
-		pol_inventory_free(&inv);
-	if (r)
-		return CLI_EXIT_ERROR;
-	if (pol_digest_hex(blob, len, hex)) {
-		cli_err("libsodium: SHA-256 failed");
-		free(blob);
-		return CLI_EXIT_ERROR;
-	}
 	fd = open(THINHV_DEV, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		cli_err("%s: %s%s", THINHV_DEV, strerror(errno),
