@@ -13,6 +13,10 @@
 
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_ECX_OSXSAVE (1u << 27) /* copy of CR4.OSXSAVE */
+#define CPUID_7_ECX_OSPKE (1u << 4)    /* leaf 7.0: copy of CR4.PKE */
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_PKE (1ull << 22)
 #define CPUID_80000001_ECX_SVM (1u << 2)
 #define CPUID_SVM_FEATURES 0x8000000au
 
@@ -45,6 +49,18 @@ static void cpuid_policy(const struct hv_host *h, uint32_t cpu,
 		/* Announce ourselves; hide VT-x: the OS cannot nest. */
 		r[2] |= CPUID_1_ECX_HYPERVISOR;
 		r[2] &= ~CPUID_1_ECX_VMX;
+		/*
+		 * The answer came from host mode: OSXSAVE mirrors the host's
+		 * CR4, the guest must see its own, or its libc picks XSAVE/AVX
+		 * paths that #UD (or misses them).
+		 */
+		r[2] &= ~CPUID_1_ECX_OSXSAVE;
+		if (e->guest_cr4 & CR4_OSXSAVE)
+			r[2] |= CPUID_1_ECX_OSXSAVE;
+	} else if (leaf == 7 && e->cpuid_in_ecx == 0) {
+		r[2] &= ~CPUID_7_ECX_OSPKE;
+		if (e->guest_cr4 & CR4_PKE)
+			r[2] |= CPUID_7_ECX_OSPKE;
 	} else if (leaf == 0x80000001u) {
 		r[2] &= ~CPUID_80000001_ECX_SVM;
 	} else if (leaf == CPUID_SVM_FEATURES) {

@@ -78,6 +78,13 @@ struct hv_exit {
 	/* CPUID: the native answer for the guest's EAX/ECX, edited in place */
 	uint32_t cpuid_in_eax, cpuid_in_ecx;
 	uint32_t cpuid[4];
+	/*
+	 * CPUID: the guest's CR4. The host answers CPUID with its own CR4,
+	 * which differs from the guest's as soon as the OS toggles
+	 * CR4.OSXSAVE or CR4.PKE after launch (and always in VMX root mode,
+	 * vmx.c host_cr4); the bits that mirror them are taken from here.
+	 */
+	uint64_t guest_cr4;
 	/* MSR write */
 	enum hv_msr_kind msr_kind;
 	uint64_t msr_old, msr_new; /* out: msr_new is what to install */

@@ -190,6 +190,7 @@ static enum hv_exit_reason decode(struct svm_cpu *c, struct hv_exit *e,
 		e->cpuid_in_eax = (uint32_t)g->rax;
 		e->cpuid_in_ecx = (uint32_t)g->rcx;
 		svm_cpuid(e->cpuid_in_eax, e->cpuid_in_ecx, e->cpuid);
+		e->guest_cr4 = v->save.cr4;
 		return HV_EXIT_CPUID;
 	case SVM_EXIT_VMMCALL:
 		return HV_EXIT_HYPERCALL;

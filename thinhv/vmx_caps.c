@@ -2,8 +2,7 @@
 /*
  * vmx_caps.c - VT-x capability decisions, control computation, segment
  * conversion and small validators (pure C: kernel process context and host
- * unit tests; vmx_xsetbv_ok(), vmx_cpuid_guest_cr4_bits() and
- * vmx_msr_bitmap_test() also run in VMX
+ * unit tests; vmx_xsetbv_ok() and vmx_msr_bitmap_test() also run in VMX
  * root mode, so nothing here calls out or touches %gs).
  * References: Intel SDM vol. 3C app. A (capability MSRs), 24-26, 29.3.
  */
@@ -343,20 +342,6 @@ bool vmx_xsetbv_ok(uint32_t cpl, uint32_t ecx, uint64_t value,
 	if ((value & amx) && (value & amx) != amx)
 		return false;
 	return true;
-}
-
-void vmx_cpuid_guest_cr4_bits(uint32_t leaf, uint32_t subleaf,
-			      uint64_t guest_cr4, uint32_t r[4])
-{
-	if (leaf == 1) {
-		r[2] &= ~VMX_CPUID1_ECX_OSXSAVE;
-		if (guest_cr4 & VMX_CR4_OSXSAVE)
-			r[2] |= VMX_CPUID1_ECX_OSXSAVE;
-	} else if (leaf == 7 && subleaf == 0) {
-		r[2] &= ~VMX_CPUID7_ECX_OSPKE;
-		if (guest_cr4 & VMX_CR4_PKE)
-			r[2] |= VMX_CPUID7_ECX_OSPKE;
-	}
 }
 
 static int bitmap_pos(uint32_t msr, bool write, uint32_t *byte, uint8_t *bit)

@@ -125,15 +125,6 @@ int vmx_seg_from_desc(uint16_t sel, const uint8_t *desc, size_t avail,
 bool vmx_xsetbv_ok(uint32_t cpl, uint32_t ecx, uint64_t value,
 		   uint64_t supported);
 
-/*
- * CPUID answered in root mode reports root mode's CR4 in the bits that
- * mirror it (CPUID.1:ECX.OSXSAVE, CPUID.7.0:ECX.OSPKE); the guest must see
- * its own CR4 there, or its libc picks XSAVE/AVX code paths that #UD.
- * r: EAX..EDX of leaf/subleaf, fixed in place from guest_cr4.
- */
-void vmx_cpuid_guest_cr4_bits(uint32_t leaf, uint32_t subleaf,
-			      uint64_t guest_cr4, uint32_t r[4]);
-
 /* Set the MSR bitmap bit for msr (read or write exits); -ERANGE if the
  * MSR is outside the two bitmap ranges. bitmap: 4096 bytes. */
 int vmx_msr_bitmap_set(uint8_t *bitmap, uint32_t msr, bool write);

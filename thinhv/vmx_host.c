@@ -261,8 +261,7 @@ static bool decode(struct vmx_cpu *c, uint32_t reason, struct hv_exit *e,
 		e->cpuid_in_ecx = (uint32_t)g->rcx;
 		vmx_cpuid(e->cpuid_in_eax, e->cpuid_in_ecx, e->cpuid);
 		/* root mode's CR4 differs (OSXSAVE, see vmx.c host_cr4) */
-		vmx_cpuid_guest_cr4_bits(e->cpuid_in_eax, e->cpuid_in_ecx,
-					 vmx_vmread(VMCS_GUEST_CR4), e->cpuid);
+		e->guest_cr4 = vmx_vmread(VMCS_GUEST_CR4);
 		return true;
 	case VMX_R_VMCALL:
 		e->reason = HV_EXIT_HYPERCALL;

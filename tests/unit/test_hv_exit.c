@@ -90,6 +90,23 @@ static void cpuid(uint32_t idx, uint32_t leaf, const uint32_t native[4])
 	run_exit(&cpu0, idx, &e, 2);
 }
 
+/* CPUID leaf/subleaf answered natively with `native`, guest CR4 = cr4 */
+static uint32_t cpuid_cr4(uint32_t leaf, uint32_t subleaf,
+			  const uint32_t native[4], uint64_t cr4)
+{
+	struct hv_exit e;
+
+	memset(&e, 0, sizeof(e));
+	e.reason = HV_EXIT_CPUID;
+	e.cpuid_in_eax = leaf;
+	e.cpuid_in_ecx = subleaf;
+	e.guest_cr4 = cr4;
+	memcpy(e.cpuid, native, sizeof(e.cpuid));
+	cpu0.g.rax = leaf;
+	run_exit(&cpu0, 0, &e, 2);
+	return (uint32_t)cpu0.g.rcx;
+}
+
 static uint32_t hcall(uint32_t fn, uint64_t b, uint64_t c, uint64_t d)
 {
 	struct hv_exit e;
@@ -125,6 +142,45 @@ static void test_cpuid_signature_per_cpu(void)
 	CU_ASSERT_EQUAL(cpu0.g.rcx, 0x80000000u); /* hypervisor bit, no VMX */
 	CU_ASSERT_EQUAL(hcpu[0].cnt[HV_CNT_CPUID], 2);
 	CU_ASSERT_EQUAL(hcpu[1].cnt[HV_CNT_CPUID], 1);
+}
+
+/*
+ * CPUID is answered in host mode, whose CR4 is not the guest's: the bits
+ * that mirror CR4 (1:ECX.OSXSAVE, 7.0:ECX.OSPKE) follow the guest's CR4,
+ * both ways, and nothing else changes.
+ */
+static void test_cpuid_mirrors_guest_cr4(void)
+{
+	/* leaf 1 as a host with CR4.OSXSAVE set reports it (no VMX bit) */
+	static const uint32_t leaf1[4] = { 0x50654, 0x12345678, 0x7ffaf3df,
+					   0xbfebfbff };
+	static const uint32_t leaf7[4] = { 0, 0, 0x11, 0 }; /* OSPKE + bit 0 */
+	static const uint32_t leafd[4] = { 0, 0, 0xffffffffu, 0 };
+	const uint32_t osxsave = 1u << 27, hv = 1u << 31;
+	const uint64_t cr4_osxsave = 1ull << 18, cr4_pke = 1ull << 22;
+
+	setup();
+	CU_ASSERT_EQUAL(cpuid_cr4(1, 0, leaf1, 0x3306f0),
+			(0x7ffaf3dfu & ~osxsave) | hv);
+	CU_ASSERT_EQUAL(cpu0.g.rax, 0x50654u);
+	CU_ASSERT_EQUAL(cpu0.g.rbx, 0x12345678u);
+	CU_ASSERT_EQUAL(cpu0.g.rdx, 0xbfebfbffu);
+	CU_ASSERT_EQUAL(cpuid_cr4(1, 0, leaf1, 0x3306f0 | cr4_osxsave),
+			0x7ffaf3dfu | hv);
+	/* a host without OSXSAVE, a guest with it: the guest's view wins */
+	{
+		uint32_t off[4] = { 0, 0, 0x7ffaf3dfu & ~osxsave, 0 };
+
+		CU_ASSERT_EQUAL(cpuid_cr4(1, 0, off, cr4_osxsave),
+				0x7ffaf3dfu | hv);
+	}
+	CU_ASSERT_EQUAL(cpuid_cr4(7, 0, leaf7, 0), 0x1u);
+	CU_ASSERT_EQUAL(cpuid_cr4(7, 0, leaf7, cr4_pke), 0x11u);
+	CU_ASSERT_EQUAL(
+	    cpuid_cr4(7, 0, (const uint32_t[4]){ 0, 0, 1, 0 }, cr4_pke), 0x11u);
+	/* other subleaves and leaves: untouched whatever CR4 says */
+	CU_ASSERT_EQUAL(cpuid_cr4(7, 1, leaf7, 0), 0x11u);
+	CU_ASSERT_EQUAL(cpuid_cr4(0xd, 0, leafd, 0), 0xffffffffu);
 }
 
 static void test_hypercalls_validated(void)
@@ -326,6 +382,7 @@ static void test_mtrr_blocks(void)
 }
 
 UNIT_SUITE(hv_exit, NULL, NULL, UNIT_TEST(test_cpuid_signature_per_cpu),
+	   UNIT_TEST(test_cpuid_mirrors_guest_cr4),
 	   UNIT_TEST(test_hypercalls_validated),
 	   UNIT_TEST(test_lock_refuses_devirt),
 	   UNIT_TEST(test_npf_refused_and_recorded), UNIT_TEST(test_msr_policy),

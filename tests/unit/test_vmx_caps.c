@@ -582,34 +582,6 @@ static void test_xsetbv(void)
 	CU_ASSERT(!vmx_xsetbv_ok(0, 0, 1ull << 63, ~0ull));
 }
 
-static void test_cpuid_guest_cr4_bits(void)
-{
-	/* ECX as root mode (CR4.OSXSAVE set) reports it */
-	uint32_t r[4] = { 0x50654, 0x12345678, 0x7ffaf3bf, 0xbfebfbff };
-	const uint32_t osxsave = 1u << 27, ospke = 1u << 4;
-
-	/* leaf 1: OSXSAVE follows the guest's CR4.OSXSAVE, nothing else */
-	vmx_cpuid_guest_cr4_bits(1, 0, 0x3306f0, r); /* OSXSAVE clear */
-	CU_ASSERT_EQUAL(r[2], 0x7ffaf3bfu & ~osxsave);
-	CU_ASSERT_EQUAL(r[0], 0x50654u);
-	CU_ASSERT_EQUAL(r[3], 0xbfebfbffu);
-	vmx_cpuid_guest_cr4_bits(1, 0, 0x3306f0 | (1ull << 18), r);
-	CU_ASSERT_EQUAL(r[2], 0x7ffaf3bfu);
-	/* leaf 7.0: OSPKE follows CR4.PKE; other subleaves untouched */
-	r[2] = ospke | 1u;
-	vmx_cpuid_guest_cr4_bits(7, 0, 0, r);
-	CU_ASSERT_EQUAL(r[2], 1u);
-	vmx_cpuid_guest_cr4_bits(7, 0, 1ull << 22, r);
-	CU_ASSERT_EQUAL(r[2], 1u | ospke);
-	r[2] = 0;
-	vmx_cpuid_guest_cr4_bits(7, 1, 1ull << 22, r);
-	CU_ASSERT_EQUAL(r[2], 0u);
-	/* other leaves: untouched whatever CR4 says */
-	r[2] = 0xffffffffu;
-	vmx_cpuid_guest_cr4_bits(0xd, 0, 0, r);
-	CU_ASSERT_EQUAL(r[2], 0xffffffffu);
-}
-
 static void test_msr_bitmap(void)
 {
 	static uint8_t bm[4096];
@@ -645,5 +617,4 @@ UNIT_SUITE(vmx_caps, suite_init, NULL, UNIT_TEST(test_recordings_present),
 	   UNIT_TEST(test_plan_good_and_refusals),
 	   UNIT_TEST(test_ctl_compute_rules), UNIT_TEST(test_feature_control),
 	   UNIT_TEST(test_segments), UNIT_TEST(test_xsetbv),
-	   UNIT_TEST(test_cpuid_guest_cr4_bits), UNIT_TEST(test_msr_bitmap),
-	   UNIT_TEST(test_eptp))
+	   UNIT_TEST(test_msr_bitmap), UNIT_TEST(test_eptp))

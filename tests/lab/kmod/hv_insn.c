@@ -5,12 +5,14 @@
  * trap each one took:
  *   "hv_insn: vmrun trap=6" (6 = #UD, 13 = #GP, -1 = no trap)
  *   "hv_insn: wrmsr-efer-svme rc=..." (non-zero = refused)
+ *   "hv_insn: cpuid-mirror osxsave ok" (cr4_cpuid.h)
  * Without a hypervisor EFER.SVME is clear, so the SVM instructions #UD as
  * well; scenarios tell the two apart by thinhv's counters.
  */
 #include <linux/module.h>
 #include <asm/asm.h>
 #include <asm/msr.h>
+#include "cr4_cpuid.h"
 
 /* Runs `insn` with RAX = 0; returns the trap number or -1. */
 #define TRY(insn)                                              \
@@ -51,6 +53,7 @@ static int __init hv_insn_init(void)
 		wrmsrl_safe(MSR_VM_HSAVE_PA, hsave);
 	rc = wrmsrl_safe(MSR_VM_CR, 0);
 	pr_info("hv_insn: wrmsr-vmcr rc=%d\n", rc);
+	cr4_cpuid_mirror("hv_insn");
 	return -ECANCELED; /* never stay loaded */
 }
 

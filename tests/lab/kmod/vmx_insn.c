@@ -18,6 +18,7 @@
 #include <asm/special_insns.h>
 #include <linux/irqflags.h>
 #include <linux/smp.h>
+#include "cr4_cpuid.h"
 
 static bool hold_vmxe;
 module_param(hold_vmxe, bool, 0444);
@@ -162,6 +163,7 @@ static int __init vmx_insn_init(void)
 	pr_info("vmx_insn: wrmsr-vmx-basic rc=%d\n", rc);
 
 	xsetbv_cases();
+	cr4_cpuid_mirror("vmx_insn");
 	/* INVD: thinhv turns it into WBINVD, so no store is lost. */
 	WRITE_ONCE(val, 0x1234);
 	pr_info("vmx_insn: invd trap=%ld val=%#llx\n", TRY("invd", "b"(0)),

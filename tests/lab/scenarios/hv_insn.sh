@@ -2,6 +2,8 @@
 # VMRUN/VMLOAD/VMSAVE/STGI/CLGI/INVLPGA/SKINIT at CPL 0 get #UD from
 # thinhv (counted), EFER.SVME clear / VM_HSAVE_PA / VM_CR writes are
 # refused (#GP), and VMMCALL from user mode is #UD (SIGILL).
+# Both: CPUID's copies of CR4.OSXSAVE and CR4.PKE follow the OS's CR4 when
+# it flips them after launch (CPUID is answered in host mode).
 # vmx profile: every VMX instruction at CPL 0 and 3 gets #UD (counted),
 # setting CR4.VMXE and writing IA32_FEATURE_CONTROL / VMX MSRs get #GP,
 # XSETBV is validated (x87 clear, AVX without SSE, a reserved bit and
@@ -91,6 +93,17 @@ vmx)
 	check user-vmmcall-ud hv_vmmcall
 	;;
 esac
+# CPUID is answered in host mode: the bits mirroring CR4 (OSXSAVE, PKE)
+# must follow the OS's CR4 when it flips them (cr4_cpuid.h).
+mod=hv_insn
+[ "$PROFILE" = vmx ] && mod=vmx_insn
+for b in osxsave pke; do
+	r=$(dmesg | sed -n "s/.*$mod: cpuid-mirror $b //p" | tail -n 1)
+	case $r in
+	skipped*) skip "cpuid-mirrors-cr4-$b" "$r" ;;
+	*) expect_eq "cpuid-mirrors-cr4-$b" "$r" ok ;;
+	esac
+done
 hv_sig_all thinhv still-virtualized
 hv_clean_log log-clean
 check unload rmmod thinhv
