@@ -51,8 +51,9 @@ static inline void cr4_cpuid_check(const char *tag, const char *name,
 	local_irq_restore(flags);
 	for (i = 0; i < 2; i++) {
 		if (got[i] != want[i]) {
-			pr_info("%s: cpuid-mirror %s MISMATCH cr4=%d cpuid=%d\n",
-				tag, name, want[i], got[i]);
+			pr_info(
+			    "%s: cpuid-mirror %s MISMATCH cr4=%d cpuid=%d\n",
+			    tag, name, want[i], got[i]);
 			return;
 		}
 	}
