@@ -3,7 +3,7 @@
 thinhv-y += thinhv/hv_main.o thinhv/hv_core.o thinhv/hv_dev.o thinhv/hv_measure.o \
 	thinhv/hv_ranges.o thinhv/hv_pt.o thinhv/hv_memtype.o \
 	thinhv/hv_exit.o thinhv/svm.o thinhv/svm_host.o thinhv/svm_asm.o \
-	thinhv/hv_pcicfg.o thinhv/hv_pcicfg_kern.o
+	thinhv/hv_pcicfg.o thinhv/hv_pcicfg_kern.o thinhv/svm_caps.o
 
 # Host-mode code runs with the guest's GS base and only the hypervisor's
 # private page table: no stack protector (reads %gs), no ftrace hooks, no

@@ -12,6 +12,7 @@
 #include "thinhv/thinhv_ioctl.h"
 #include "thinhv/hv_kern.h"
 #include "thinhv/svm.h"
+#include "thinhv/svm_caps.h"
 
 _Static_assert(offsetof(struct svm_cpu, vmcb_pa) == SVMC_VMCB_PA, "asm");
 _Static_assert(offsetof(struct svm_cpu, vmcb) == SVMC_VMCB, "asm");
@@ -44,55 +45,55 @@ static bool svm_nrips;
 
 static int svm_probe(void)
 {
+	struct svm_facts f;
+	enum svm_refusal why;
 	u32 r[4];
-	u64 vmcr;
+	char sig[13];
+	int rc;
 
 	svm_cpuid(0, 0, r);
-	if (r[1] != 0x68747541 || r[3] != 0x69746e65 || r[2] != 0x444d4163) {
-		pr_err("thinhv: refused: not an AMD CPU (SVM backend)\n");
-		return -ENODEV;
-	}
-	svm_cpuid(SVM_CPUID_EXT_FEATURES, 0, r);
-	if (!(r[2] & SVM_CPUID_ECX_SVM)) {
-		pr_err("thinhv: refused: CPU has no SVM (CPUID 0x80000001 "
-		       "ECX[2])\n");
-		return -ENODEV;
-	}
+	f.vendor[0] = r[1];
+	f.vendor[1] = r[3];
+	f.vendor[2] = r[2];
 	svm_cpuid(1, 0, r);
-	if (r[2] & CPUID_1_ECX_HYPERVISOR) {
-		char sig[13];
-
+	f.cpuid1_ecx = r[2];
+	svm_cpuid(SVM_CPUID_EXT_FEATURES, 0, r);
+	f.ext_ecx = r[2];
+	f.svm_edx = 0;
+	f.vm_cr = 0;
+	/* leaf 0x8000000A and VM_CR exist only where SVM does */
+	if (f.vendor[0] == 0x68747541 && (f.ext_ecx & SVM_CPUID_ECX_SVM)) {
+		svm_cpuid(SVM_CPUID_FEATURES, 0, r);
+		f.svm_edx = r[3];
+		f.vm_cr = svm_rdmsr(SVM_MSR_VM_CR);
+	}
+	sig[0] = 0;
+	if (f.cpuid1_ecx & CPUID_1_ECX_HYPERVISOR) {
 		svm_cpuid(0x40000000, 0, r);
 		memcpy(sig, &r[1], 4);
 		memcpy(sig + 4, &r[2], 4);
 		memcpy(sig + 8, &r[3], 4);
 		sig[12] = 0;
-		if (!hv_allow_nested) {
-			pr_err("thinhv: refused: already running under a "
-			       "hypervisor (CPUID.1:ECX[31], signature '%s'); "
-			       "allow_nested=1 overrides for emulators\n",
-			       sig);
-			return -EBUSY;
-		}
+	}
+	rc = svm_launch_decide(&f, hv_allow_nested, &why);
+	if (rc == 0 && sig[0])
 		pr_warn(
 		    "thinhv: running under hypervisor '%s' (allow_nested=1): "
 		    "isolation is only as strong as that hypervisor\n",
 		    sig);
+	if (why == SVM_NESTED) {
+		pr_err("thinhv: refused: %s, signature '%s'; allow_nested=1 "
+		       "overrides for emulators\n",
+		       svm_refusal_text(why), sig);
+	} else if (why == SVM_DISABLED) {
+		pr_err("thinhv: refused: %s%s\n", svm_refusal_text(why),
+		       (f.vm_cr & SVM_VM_CR_LOCK) ? ", locked" : "");
+	} else if (rc) {
+		pr_err("thinhv: refused: %s\n", svm_refusal_text(why));
 	}
-	svm_cpuid(SVM_CPUID_FEATURES, 0, r);
-	if (!(r[3] & SVM_CPUID_EDX_NPT)) {
-		pr_err("thinhv: refused: SVM without nested paging (CPUID "
-		       "0x8000000A EDX[0])\n");
-		return -EOPNOTSUPP;
-	}
-	svm_nrips = r[3] & SVM_CPUID_EDX_NRIPS;
-	vmcr = svm_rdmsr(SVM_MSR_VM_CR);
-	if (vmcr & SVM_VM_CR_SVMDIS) {
-		pr_err("thinhv: refused: SVM disabled by firmware "
-		       "(VM_CR.SVMDIS%s)\n",
-		       (vmcr & SVM_VM_CR_LOCK) ? ", locked" : "");
-		return -EACCES;
-	}
+	if (rc)
+		return rc;
+	svm_nrips = f.svm_edx & SVM_CPUID_EDX_NRIPS;
 	pr_info("thinhv: SVM with nested paging, NRIP save %s\n",
 		svm_nrips ? "present" : "absent (RIP advanced by length)");
 	return 0;
@@ -100,11 +101,10 @@ static int svm_probe(void)
 
 static int svm_probe_cpu(void)
 {
-	if (svm_rdmsr(SVM_MSR_EFER) & SVM_EFER_SVME)
-		return -EBUSY; /* another hypervisor (e.g. KVM) owns SVM */
-	if (svm_rdmsr(SVM_MSR_VM_CR) & SVM_VM_CR_SVMDIS)
-		return -EACCES;
-	return 0;
+	enum svm_refusal why;
+
+	return svm_cpu_decide(svm_rdmsr(SVM_MSR_EFER), svm_rdmsr(SVM_MSR_VM_CR),
+			      &why);
 }
 
 static void msrpm_intercept_write(u8 *pm, u32 msr)
