@@ -155,9 +155,12 @@ host_fatal(struct svm_cpu *c, const char *why)
 
 /*
  * Guest state equal to this CPU's own host state (RSP at the host stack's
- * VMCB slot, the host IDT and GDT) comes from no guest. It was seen under
- * QEMU 7.2 TCG (BENCHMARKS.md, soak; cause unknown): VMRUN then runs the
- * host code as guest. Stop at the first such exit, whose report names it.
+ * VMCB slot, the host IDT and GDT) comes from no guest. QEMU 7.2's
+ * multi-threaded TCG produces it on CPU 0 when another vCPU's FXRSTOR puts
+ * the nested-paging bit back into CPU 0's hflags2 after a #VMEXIT (docs/
+ * lab.md, "QEMU's hflags2 race"): host mode then faults under nested
+ * paging and QEMU saves the host state as guest state. Stop at the first
+ * such exit, whose report names it.
  */
 static bool guest_is_host(const struct svm_cpu *c)
 {
@@ -365,8 +368,17 @@ int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 	rec->rip = v->save.rip;
 	rec->int_info = pending;
 	rec->inj = 0;
-	if (guest_is_host(c))
+	if (guest_is_host(c)) {
+		/* a nested fault on the host's own page table: host mode ran
+		 * with nested paging on, which only the CPU can have done */
+		if (v->ctl.exit_code == SVM_EXIT_NPF &&
+		    (v->ctl.exit_info2 & ~0xfffull) == c->host_cr3)
+			serial_puts(
+			    "\nthinhv: host mode ran under nested paging "
+			    "(an emulator fault, not the guest: docs/"
+			    "lab.md, QEMU's hflags2 race)");
 		host_fatal(c, "guest state is this CPU's host state");
+	}
 	g->rax = v->save.rax;
 	v->ctl.event_inj = 0;
 	v->ctl.tlb_ctl = SVM_TLB_FLUSH_NONE;
