@@ -38,8 +38,6 @@ _Static_assert(offsetof(struct svm_vmcb, save.rax) == SVM_VMCB_RAX, "asm");
 _Static_assert(offsetof(struct svm_vmcb, save.rflags) == SVM_VMCB_RFLAGS,
 	       "asm");
 
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-
 static u64 svm_msrpm_pa, svm_iopm_pa, svm_npt_root;
 static bool svm_nrips;
 
@@ -62,13 +60,13 @@ static int svm_probe(void)
 	f.svm_edx = 0;
 	f.vm_cr = 0;
 	/* leaf 0x8000000A and VM_CR exist only where SVM does */
-	if (f.vendor[0] == 0x68747541 && (f.ext_ecx & SVM_CPUID_ECX_SVM)) {
+	if (svm_facts_have_svm(&f)) {
 		svm_cpuid(SVM_CPUID_FEATURES, 0, r);
 		f.svm_edx = r[3];
 		f.vm_cr = svm_rdmsr(SVM_MSR_VM_CR);
 	}
 	sig[0] = 0;
-	if (f.cpuid1_ecx & CPUID_1_ECX_HYPERVISOR) {
+	if (f.cpuid1_ecx & SVM_CPUID1_ECX_HYPERVISOR) {
 		svm_cpuid(0x40000000, 0, r);
 		memcpy(sig, &r[1], 4);
 		memcpy(sig + 4, &r[2], 4);

@@ -9,7 +9,6 @@
 #include "thinhv/svm_regs.h"
 #include "thinhv/svm_caps.h"
 
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
 /* "AuthenticAMD" as CPUID 0 returns it in EBX, EDX, ECX */
 #define AMD_EBX 0x68747541u
 #define AMD_EDX 0x69746e65u
@@ -35,15 +34,25 @@ static int refuse(enum svm_refusal r, enum svm_refusal *why)
 	return 0;
 }
 
+static bool is_amd(const struct svm_facts *f)
+{
+	return f->vendor[0] == AMD_EBX && f->vendor[1] == AMD_EDX &&
+	       f->vendor[2] == AMD_ECX;
+}
+
+bool svm_facts_have_svm(const struct svm_facts *f)
+{
+	return is_amd(f) && (f->ext_ecx & SVM_CPUID_ECX_SVM);
+}
+
 int svm_launch_decide(const struct svm_facts *f, bool allow_nested,
 		      enum svm_refusal *why)
 {
-	if (f->vendor[0] != AMD_EBX || f->vendor[1] != AMD_EDX ||
-	    f->vendor[2] != AMD_ECX)
+	if (!is_amd(f))
 		return refuse(SVM_NOT_AMD, why);
 	if (!(f->ext_ecx & SVM_CPUID_ECX_SVM))
 		return refuse(SVM_NO_SVM, why);
-	if ((f->cpuid1_ecx & CPUID_1_ECX_HYPERVISOR) && !allow_nested)
+	if ((f->cpuid1_ecx & SVM_CPUID1_ECX_HYPERVISOR) && !allow_nested)
 		return refuse(SVM_NESTED, why);
 	if (!(f->svm_edx & SVM_CPUID_EDX_NPT))
 		return refuse(SVM_NO_NPT, why);

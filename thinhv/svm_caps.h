@@ -12,6 +12,8 @@
 
 #include "thinhv/compat.h"
 
+#define SVM_CPUID1_ECX_HYPERVISOR (1u << 31) /* a hypervisor runs */
+
 /* Raw inputs, as read on the loading CPU. */
 struct svm_facts {
 	uint32_t vendor[3];  /* CPUID 0: EBX, EDX, ECX */
@@ -30,6 +32,12 @@ enum svm_refusal {
 	SVM_DISABLED, /* -EACCES: VM_CR.SVMDIS (firmware) */
 	SVM_BUSY,     /* -EBUSY: EFER.SVME already set on a CPU */
 };
+
+/*
+ * An AMD CPU with SVM (vendor and CPUID 0x80000001 ECX[2]): only then do
+ * CPUID 0x8000000A and MSR VM_CR exist, so svm.c reads them only then.
+ */
+bool svm_facts_have_svm(const struct svm_facts *f);
 
 /*
  * May thinhv launch on this CPU model? 0, or -errno with *why set; the

@@ -78,20 +78,11 @@ static uint32_t run_exit(struct mock_cpu *c, uint32_t idx, struct hv_exit *e,
 	return act;
 }
 
-static void cpuid(uint32_t idx, uint32_t leaf, const uint32_t native[4])
-{
-	struct hv_exit e;
-
-	memset(&e, 0, sizeof(e));
-	e.reason = HV_EXIT_CPUID;
-	e.cpuid_in_eax = leaf;
-	memcpy(e.cpuid, native, sizeof(e.cpuid));
-	cpu0.g.rax = leaf;
-	run_exit(&cpu0, idx, &e, 2);
-}
-
-/* CPUID leaf/subleaf answered natively with `native`, guest CR4 = cr4 */
-static uint32_t cpuid_cr4(uint32_t leaf, uint32_t subleaf,
+/*
+ * CPUID leaf/subleaf on h->cpu[idx], answered natively with `native`, the
+ * guest's CR4 = cr4; returns the ECX the guest gets.
+ */
+static uint32_t cpuid_cr4(uint32_t idx, uint32_t leaf, uint32_t subleaf,
 			  const uint32_t native[4], uint64_t cr4)
 {
 	struct hv_exit e;
@@ -103,8 +94,13 @@ static uint32_t cpuid_cr4(uint32_t leaf, uint32_t subleaf,
 	e.guest_cr4 = cr4;
 	memcpy(e.cpuid, native, sizeof(e.cpuid));
 	cpu0.g.rax = leaf;
-	run_exit(&cpu0, 0, &e, 2);
+	run_exit(&cpu0, idx, &e, 2);
 	return (uint32_t)cpu0.g.rcx;
+}
+
+static void cpuid(uint32_t idx, uint32_t leaf, const uint32_t native[4])
+{
+	cpuid_cr4(idx, leaf, 0, native, 0);
 }
 
 static uint32_t hcall(uint32_t fn, uint64_t b, uint64_t c, uint64_t d)
@@ -160,27 +156,28 @@ static void test_cpuid_mirrors_guest_cr4(void)
 	const uint64_t cr4_osxsave = 1ull << 18, cr4_pke = 1ull << 22;
 
 	setup();
-	CU_ASSERT_EQUAL(cpuid_cr4(1, 0, leaf1, 0x3306f0),
+	CU_ASSERT_EQUAL(cpuid_cr4(0, 1, 0, leaf1, 0x3306f0),
 			(0x7ffaf3dfu & ~osxsave) | hv);
 	CU_ASSERT_EQUAL(cpu0.g.rax, 0x50654u);
 	CU_ASSERT_EQUAL(cpu0.g.rbx, 0x12345678u);
 	CU_ASSERT_EQUAL(cpu0.g.rdx, 0xbfebfbffu);
-	CU_ASSERT_EQUAL(cpuid_cr4(1, 0, leaf1, 0x3306f0 | cr4_osxsave),
+	CU_ASSERT_EQUAL(cpuid_cr4(0, 1, 0, leaf1, 0x3306f0 | cr4_osxsave),
 			0x7ffaf3dfu | hv);
 	/* a host without OSXSAVE, a guest with it: the guest's view wins */
 	{
 		uint32_t off[4] = { 0, 0, 0x7ffaf3dfu & ~osxsave, 0 };
 
-		CU_ASSERT_EQUAL(cpuid_cr4(1, 0, off, cr4_osxsave),
+		CU_ASSERT_EQUAL(cpuid_cr4(0, 1, 0, off, cr4_osxsave),
 				0x7ffaf3dfu | hv);
 	}
-	CU_ASSERT_EQUAL(cpuid_cr4(7, 0, leaf7, 0), 0x1u);
-	CU_ASSERT_EQUAL(cpuid_cr4(7, 0, leaf7, cr4_pke), 0x11u);
+	CU_ASSERT_EQUAL(cpuid_cr4(0, 7, 0, leaf7, 0), 0x1u);
+	CU_ASSERT_EQUAL(cpuid_cr4(0, 7, 0, leaf7, cr4_pke), 0x11u);
 	CU_ASSERT_EQUAL(
-	    cpuid_cr4(7, 0, (const uint32_t[4]){ 0, 0, 1, 0 }, cr4_pke), 0x11u);
+	    cpuid_cr4(0, 7, 0, (const uint32_t[4]){ 0, 0, 1, 0 }, cr4_pke),
+	    0x11u);
 	/* other subleaves and leaves: untouched whatever CR4 says */
-	CU_ASSERT_EQUAL(cpuid_cr4(7, 1, leaf7, 0), 0x11u);
-	CU_ASSERT_EQUAL(cpuid_cr4(0xd, 0, leafd, 0), 0xffffffffu);
+	CU_ASSERT_EQUAL(cpuid_cr4(0, 7, 1, leaf7, 0), 0x11u);
+	CU_ASSERT_EQUAL(cpuid_cr4(0, 0xd, 0, leafd, 0), 0xffffffffu);
 }
 
 static void test_hypercalls_validated(void)

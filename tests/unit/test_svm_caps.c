@@ -31,6 +31,14 @@ static void test_launch_ok(void)
 
 	CU_ASSERT_EQUAL(svm_launch_decide(&f, false, &why), 0);
 	CU_ASSERT_EQUAL(why, SVM_OK);
+	CU_ASSERT(svm_facts_have_svm(&f));
+	f.ext_ecx &= ~SVM_CPUID_ECX_SVM;
+	CU_ASSERT(
+	    !svm_facts_have_svm(&f)); /* no leaf 0x8000000A / VM_CR read */
+	f = zen();
+	f.vendor[1] = 0; /* not "AuthenticAMD": VM_CR may not exist */
+	CU_ASSERT(!svm_facts_have_svm(&f));
+	f = zen();
 	/* VM_CR.LOCK alone (firmware locked SVM *on*) is fine */
 	f.vm_cr = SVM_VM_CR_LOCK;
 	CU_ASSERT_EQUAL(svm_launch_decide(&f, false, &why), 0);

@@ -65,3 +65,8 @@ export_file() {
 	base64 "$2" | sed 's/^/@@F /'
 	echo "@@FILE-END $1"
 }
+
+# bit HEX N -> 0/1 (a register bit from the cpuid probe's hex output)
+bit() {
+	echo $((((0x$1) >> $2) & 1))
+}

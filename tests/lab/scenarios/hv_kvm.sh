@@ -61,9 +61,4 @@ else
 fi
 note "$(dmesg | grep -iE 'kvm|svm' | tail -n 4 | sed 's/^\[[^]]*\] //' | tr '\n' '|')"
 unload_kvm
-hv_sig_all thinhv still-virtualized
-expect_eq no-fatal-exits "$(hv_counter fatal)" 0
-hv_clean_log log-clean
-check unload rmmod thinhv
-hv_sig_all none native-again
-hv_notes
+hv_finish

@@ -26,6 +26,19 @@ hv_sig_all() {
 	done
 }
 
+# hv_finish: the end every load scenario shares: each CPU still runs
+# thinhv, no fatal exit was decided, the counters are noted, the kernel log
+# is clean, unload works and each CPU is native again.
+hv_finish() {
+	hv_sig_all thinhv still-virtualized
+	expect_eq no-fatal-exits "$(hv_counter fatal)" 0
+	note "$(thinhv status | grep '^cpu' | tr '\n' '|')"
+	hv_clean_log log-clean
+	check unload rmmod thinhv
+	hv_sig_all none native-again
+	hv_notes
+}
+
 hv_load() {
 	if insmod $HV_KO $HV_ARGS "$@"; then
 		pass load "$(dmesg | grep 'thinhv: virtualized' | tail -n 1 | sed 's/^\[[^]]*\] //')"

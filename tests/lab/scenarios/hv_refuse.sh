@@ -8,9 +8,6 @@
 # binaries before /init runs: the suite runs svm=off with --la57 off.)
 # lab-timeout: 180
 . /lab/scenarios/hv_lib.sh
-bit() { # bit HEX N -> 0/1
-	echo $((((0x$1) >> $2) & 1))
-}
 set -- $(cpuid 0x80000001)
 svm=$(bit $3 2)
 set -- $(cpuid 0x8000000a)

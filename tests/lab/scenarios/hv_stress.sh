@@ -45,10 +45,4 @@ if [ $native = 1 ]; then
 	note "native control run: no thinhv loaded"
 	exit 0
 fi
-hv_sig_all thinhv still-virtualized
-expect_eq no-fatal-exits "$(hv_counter fatal)" 0
-note "$(thinhv status | grep '^cpu' | tr '\n' '|')"
-hv_clean_log log-clean
-check unload rmmod thinhv
-hv_sig_all none native-again
-hv_notes
+hv_finish

@@ -3,10 +3,6 @@
 # ACPI tables, PCI, device registers and the TPM: not from the profile name.
 # lab-timeout: 180
 
-bit() { # bit HEX N -> 0/1
-	echo $((((0x$1) >> $2) & 1))
-}
-
 case $PROFILE in
 amd | intel-iommu)
 	set -- $(cpuid 0x80000001)
