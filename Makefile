@@ -36,17 +36,12 @@ LDFLAGS += -fsanitize=address,undefined
 B := build/san
 endif
 
-# Each component lists its userspace sources (LIB_SRCS: pure shared code and
-# host-only code; built into libthinhv.a) in its own fragment.
-LIB_SRCS :=
--include policy/build.mk vtd/build.mk attest/build.mk thinhv/build.mk
+OBJ = $(B)/obj
+include sources.mk
 
-CLI_SRCS := $(wildcard auditcli/*.c)
-UNIT_SRCS := $(wildcard tests/unit/*.c)
-
-LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
-CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
-UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(OBJ)/%.o) $(AUDIT_SRCS:%.c=$(OBJ)/%.o)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: all tools module check check-extended unit lint lab demo bench fuzz \
 	soak install \
@@ -56,7 +51,7 @@ all: tools module
 
 tools: $(B)/thinhv $(B)/libthinhv.a
 
-$(B)/%.o: %.c
+$(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 

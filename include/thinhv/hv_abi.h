@@ -56,7 +56,7 @@
  */
 #define HV_HC_DEVIRT 6u
 /*
- * DMA tables (vtd/iommu_host.c). SWAP: copy the tables the OS staged into
+ * DMA tables (vtd/host/iommu_host.c). SWAP: copy the tables the OS staged into
  * the spare protected pool, check them (every device entry explicit, no
  * pointer outside the copy, no protected range reachable), switch the
  * IOMMU to them and invalidate; -HV_EPERM when locked, -HV_EINVAL when the

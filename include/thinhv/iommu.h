@@ -23,14 +23,14 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/policy_blob.h"
-#include "thinhv/hv_ranges.h"
+#include "thinhv/host/hv_ranges.h"
 
 #define IOMMU_PAGE_SIZE 4096ull
 #define IOMMU_PERM_R 1u /* device may read memory (DMA to the device) */
 #define IOMMU_PERM_W 2u /* device may write memory */
 #define IOMMU_PERM_RW 3u
 
-/* ---- I/O page tables (vtd/iommu_pt.c) -------------------------------- */
+/* ---- I/O page tables (vtd/pure/iommu_pt.c) -------------------------------- */
 
 enum iommu_pt_fmt {
 	IOMMU_PT_VTD = 1,   /* VT-d 4.1 sec. 9.8 second-level entries */
@@ -80,7 +80,7 @@ int iommu_pt_map_merge(struct iommu_pt *pt, uint64_t base, uint64_t len,
 int iommu_pt_lookup(const struct iommu_pt *pt, uint64_t addr, uint64_t *pa,
 		    uint32_t *perm, uint8_t *level);
 
-/* ---- plan: policy + devices -> domains (vtd/iommu_plan.c) ------------ */
+/* ---- plan: policy + devices -> domains (vtd/pure/iommu_plan.c) ------------ */
 
 #define IOMMU_MAX_DOMAINS 64 /* deny + identity + window rules + default */
 
@@ -189,7 +189,7 @@ struct iommu_stage {
 int iommu_stage_alloc(void *ctx, uint64_t *pa, void **va);
 void *iommu_stage_virt(void *ctx, uint64_t pa);
 
-/* ---- VT-d root/context tables (vtd/vtd_tables.c) --------------------- */
+/* ---- VT-d root/context tables (vtd/pure/vtd_tables.c) --------------------- */
 
 /* Legacy-mode root table: 256 root entries, one context table per bus. */
 struct vtd_tables {
@@ -213,7 +213,7 @@ int vtd_tables_from_plan(struct vtd_tables *t, const struct iommu_plan *p,
 			 const struct iommu_dev *devs, uint32_t ndevs,
 			 uint16_t segment);
 
-/* ---- AMD-Vi device table (vtd/amdvi_tables.c) ------------------------ */
+/* ---- AMD-Vi device table (vtd/pure/amdvi_tables.c) ------------------------ */
 
 #define AMDVI_DTE_WORDS 4
 #define AMDVI_DEVTAB_ENTRIES 65536u
@@ -231,7 +231,7 @@ int amdvi_devtab_from_plan(uint64_t *devtab, uint32_t entries,
 int amdvi_dte_lookup(const uint64_t *devtab, uint32_t entries, uint16_t devid,
 		     const struct iommu_plan *p, uint64_t addr, uint32_t *perm);
 
-/* ---- faults (vtd/iommu_fault.c) -------------------------------------- */
+/* ---- faults (vtd/pure/iommu_fault.c) -------------------------------------- */
 
 enum iommu_fault_src {
 	IOMMU_FAULT_VTD = 1,
@@ -361,7 +361,7 @@ int hv_iommu_policy_blob(const void **blob, size_t *len);
 struct hv_launch;
 int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 		  uint64_t *generation, uint32_t *why, uint64_t *where);
-/* Measure the enforced policy and isolation state again (thinhv/hv_measure.c). */
+/* Measure the enforced policy and isolation state again (attest/kernel/hv_measure.c). */
 int hv_measure_swap(struct hv_launch *l);
 #endif
 

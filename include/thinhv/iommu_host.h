@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * iommu_host.h - the IOMMU work the hypervisor does in HOST MODE after
- * launch (vtd/iommu_host.c): drain fault records / the event log, and
+ * launch (vtd/host/iommu_host.c): drain fault records / the event log, and
  * switch to a new set of DMA tables that the OS staged, after checking
  * them. Pure C compiled with the host-mode flags (no kernel calls, no %gs);
  * also built into the host unit tests.
@@ -20,7 +20,7 @@
 #define THINHV_IOMMU_HOST_H
 
 #include "thinhv/compat.h"
-#include "thinhv/hv_ranges.h"
+#include "thinhv/host/hv_ranges.h"
 
 #define IOMMU_HOST_MAX_UNITS 8
 #define IOMMU_HOST_RING 64

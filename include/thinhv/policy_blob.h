@@ -16,7 +16,7 @@
  * and recomputed over the hypervisor's own copy; it is deliberately not
  * stored in the blob (a field cannot cover itself, and a stored digest
  * would be one more thing to trust rather than recompute). The validator
- * (policy/pol_blob.c) rejects every non-canonical blob, so two blobs that
+ * (policy/pure/pol_blob.c) rejects every non-canonical blob, so two blobs that
  * validate and differ always mean different things.
  *
  * The structs document the layout and are size-checked below; code reads
@@ -157,7 +157,7 @@ _Static_assert(sizeof(struct pol_blob_window) == POL_WINDOW_SIZE,
 	       "policy window size");
 _Static_assert(offsetof(struct pol_blob_window, flags) == 16, "window");
 
-/* ---- Decoded, native-endian forms (shared pure C: policy/pol_blob.c) ---- */
+/* ---- Decoded, native-endian forms (shared pure C: policy/pure/pol_blob.c) ---- */
 
 /* What the hypervisor reads from a PCI function's configuration space. */
 struct pol_dev_id {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# kmod-selftest.sh - runs attest/att_measure.c in a real kernel against a real
+# kmod-selftest.sh - runs attest/kernel/att_measure.c in a real kernel against a real
 # (emulated) TPM (host): builds tests/attest/kmod/att_selftest.ko with the
 # lab kernel's headers, boots the lab kernel under QEMU/SeaBIOS with a
 # private swtpm and a busybox initramfs that loads it, then checks on the

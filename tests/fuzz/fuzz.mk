@@ -1,7 +1,7 @@
 # tests/fuzz/fuzz.mk - libFuzzer harnesses (`make fuzz` from the tree top).
 # Every tests/fuzz/fuzz_NAME.c is built with clang -fsanitize=fuzzer,address,
 # undefined against the project's library sources (each component's
-# build.mk LIB_SRCS, compiled again with sanitizer coverage) and run for
+# sources.mk LIB_SRCS, compiled again with sanitizer coverage) and run for
 # FUZZ_SECONDS (default 60) on the seeds in tests/fuzz/corpus/NAME/;
 # new inputs land in build/fuzz/corpus/NAME/, crashes in build/fuzz/crash/.
 # Extra per-harness options: tests/fuzz/NAME.dict is passed as -dict=.
@@ -17,10 +17,10 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 
 # Library sources, exactly as the main build lists them.
-LIB_SRCS :=
--include policy/build.mk vtd/build.mk attest/build.mk thinhv/build.mk
+OBJ := $(B)
+include sources.mk
 
-# += keeps what the build.mk fragments added (attest: libcrypto)
+# += keeps what sources.mk added (libcrypto)
 PKGS += libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))

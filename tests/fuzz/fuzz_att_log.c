@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sodium.h>
 
-#include "attest/att.h"
+#include "attest/lib/att.h"
 #include "thinhv/tcg_log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

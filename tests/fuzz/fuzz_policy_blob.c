@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/policy.h"
+#include "policy/lib/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

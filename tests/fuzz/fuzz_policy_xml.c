@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "policy/policy.h"
+#include "policy/lib/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

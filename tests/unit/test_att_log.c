@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "unit.h"
-#include "attest/att.h"
+#include "attest/lib/att.h"
 #include "thinhv/tcg_log.h"
 
 static const struct att_bank banks2[] = {

@@ -27,7 +27,7 @@
 #include <sodium.h>
 
 #include "unit.h"
-#include "attest/att.h"
+#include "attest/lib/att.h"
 #include "thinhv/tcg_log.h"
 
 static char dir[] = "/tmp/thinhv-att-XXXXXX";

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "attest/att.h"
+#include "attest/lib/att.h"
 #include "thinhv/tcg_log.h"
 
 #define H ATT_TAG_HYPERVISOR

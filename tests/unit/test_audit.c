@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "attest/att.h"
+#include "attest/lib/att.h"
 
 #define SCAN_SCHEMA "thinhv-scan-v1.schema.json"
 

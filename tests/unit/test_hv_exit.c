@@ -8,8 +8,8 @@
 #include "unit.h"
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
-#include "thinhv/hv_exit.h"
-#include "thinhv/hv_memtype.h"
+#include "thinhv/host/hv_exit.h"
+#include "thinhv/pure/hv_memtype.h"
 
 struct mock_cpu {
 	struct hv_gprs g;

@@ -9,8 +9,8 @@
 #include "unit.h"
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
-#include "thinhv/hv_memtype.h"
-#include "thinhv/hv_pt.h"
+#include "thinhv/pure/hv_memtype.h"
+#include "thinhv/pure/hv_pt.h"
 
 #define ARENA_PAGES 512
 #define FAKE_PA_BASE 0x7700000000ull

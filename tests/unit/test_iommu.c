@@ -14,11 +14,11 @@
 #include <string.h>
 
 #include "unit.h"
-#include "policy/policy.h"
+#include "policy/lib/policy.h"
 #include "thinhv/iommu.h"
 #include "thinhv/iommu_host.h"
-#include "vtd/vtd_regs.h"
-#include "vtd/amdvi_regs.h"
+#include "thinhv/hw/vtd_regs.h"
+#include "thinhv/hw/amdvi_regs.h"
 
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
@@ -914,7 +914,7 @@ static void test_table_memory_model(void)
 	CU_ASSERT(vtd > 0 && amd > vtd);
 }
 
-/* ---- host-mode checker and swap (vtd/iommu_host.c) -------------------- */
+/* ---- host-mode checker and swap (vtd/host/iommu_host.c) -------------------- */
 
 static struct hv_ranges lab_prot_set(void)
 {

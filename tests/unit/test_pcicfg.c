@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * test_pcicfg.c - the PCI config-space guard (thinhv/hv_pcicfg.c) driven
+ * test_pcicfg.c - the PCI config-space guard (thinhv/host/hv_pcicfg.c) driven
  * through hv_exit_decide() by a mock SVM-like backend over a mock chipset
  * (configuration mechanism #1 with a real address latch, two functions'
  * config space, the 0xCF9 reset register), and the MCFG lookup over
@@ -9,8 +9,8 @@
 #include "unit.h"
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
-#include "thinhv/hv_exit.h"
-#include "thinhv/hv_pcicfg.h"
+#include "thinhv/host/hv_exit.h"
+#include "thinhv/host/hv_pcicfg.h"
 
 #define IOMMU_BDF 0x0008u /* 00:01.0 */
 #define EDU_BDF 0x0020u	  /* 00:04.0 */

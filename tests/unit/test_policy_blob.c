@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "policy/policy.h"
+#include "policy/lib/policy.h"
 
 #define HOFF(f) offsetof(struct pol_blob_header, f)
 #define ROFF(f) offsetof(struct pol_blob_rule, f)

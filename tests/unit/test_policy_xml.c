@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "policy/pol_internal.h"
+#include "policy/lib/pol_internal.h"
 
 static char tmpdir[64];
 

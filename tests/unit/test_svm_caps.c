@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "unit.h"
-#include "thinhv/svm_regs.h"
-#include "thinhv/svm_caps.h"
+#include "thinhv/hw/svm_regs.h"
+#include "thinhv/pure/svm_caps.h"
 
 /* A Zen CPU as recorded: AuthenticAMD, SVM, NPT + NRIP save, VM_CR 0. */
 static struct svm_facts zen(void)

@@ -12,8 +12,8 @@
 
 #include "unit.h"
 #include "thinhv/compat.h"
-#include "thinhv/vmx_regs.h"
-#include "thinhv/vmx_caps.h"
+#include "thinhv/hw/vmx_regs.h"
+#include "thinhv/host/vmx_caps.h"
 
 /* ---- recorded data ---------------------------------------------------- */
 

@@ -11,10 +11,10 @@
 #include "unit.h"
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
-#include "thinhv/hv_memtype.h"
-#include "thinhv/hv_pt.h"
-#include "thinhv/vmx_caps.h"
-#include "thinhv/vmx_regs.h"
+#include "thinhv/pure/hv_memtype.h"
+#include "thinhv/pure/hv_pt.h"
+#include "thinhv/host/vmx_caps.h"
+#include "thinhv/hw/vmx_regs.h"
 
 #define PAGES 256
 #define PA0 0x40000000ull

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * att_selftest.c - test module for attest/att_measure.c (kernel, module
+ * att_selftest.c - test module for attest/kernel/att_measure.c (kernel, module
  * init; lab guest only, built by tests/attest/kmod-selftest.sh). Measures
  * three known buffers through the real kernel TPM interface, prints the
  * resulting event log as "ATTLOG <hex>" lines for the host to replay, and

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * audit_out.c - output helpers of the audit: a streaming JSON writer,
+ * aligned text tables (colour only when the caller says the stream is a
+ * tty), and the option parsing / loading shared by scan, compare and
+ * report (host userspace).
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditcli/lib/audit.h"
+#include "auditcli/cmd/cli.h"
+
+/* ---------------------------------------------------------------- JSON */
+
+static void j_indent(struct audit_json *j)
+{
+	for (int i = 0; i < j->depth; i++)
+		fputs("  ", j->f);
+}
+
+static void j_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			/* Control and non-ASCII bytes: JSON must be UTF-8 and
+			 * our inputs are not trusted to be. */
+			if (*p < 0x20 || *p >= 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void j_key(struct audit_json *j, const char *key)
+{
+	if (j->depth > 0) {
+		fputs(j->first[j->depth] ? "\n" : ",\n", j->f);
+		j->first[j->depth] = false;
+		j_indent(j);
+	}
+	if (key) {
+		j_string(j->f, key);
+		fputs(": ", j->f);
+	}
+}
+
+void audit_json_begin(struct audit_json *j, FILE *f)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	fputc('{', f);
+	j->depth = 1;
+	j->first[1] = true;
+}
+
+void audit_json_end(struct audit_json *j)
+{
+	fputs("\n}\n", j->f);
+}
+
+static void j_open(struct audit_json *j, const char *key, char c)
+{
+	j_key(j, key);
+	fputc(c, j->f);
+	if (j->depth < 31)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void j_close(struct audit_json *j, char c)
+{
+	bool empty = j->first[j->depth];
+
+	j->depth--;
+	if (!empty) {
+		fputc('\n', j->f);
+		j_indent(j);
+	}
+	fputc(c, j->f);
+}
+
+void audit_json_obj(struct audit_json *j, const char *key)
+{
+	j_open(j, key, '{');
+}
+
+void audit_json_obj_end(struct audit_json *j)
+{
+	j_close(j, '}');
+}
+
+void audit_json_arr(struct audit_json *j, const char *key)
+{
+	j_open(j, key, '[');
+}
+
+void audit_json_arr_end(struct audit_json *j)
+{
+	j_close(j, ']');
+}
+
+void audit_json_str(struct audit_json *j, const char *key, const char *v)
+{
+	j_key(j, key);
+	j_string(j->f, v ? v : "");
+}
+
+void audit_json_int(struct audit_json *j, const char *key, long long v)
+{
+	j_key(j, key);
+	fprintf(j->f, "%lld", v);
+}
+
+void audit_json_bool(struct audit_json *j, const char *key, bool v)
+{
+	j_key(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void audit_json_null(struct audit_json *j, const char *key)
+{
+	j_key(j, key);
+	fputs("null", j->f);
+}
+
+void audit_json_hex(struct audit_json *j, const char *key, uint64_t v)
+{
+	j_key(j, key);
+	fprintf(j->f, "\"0x%llx\"", (unsigned long long)v);
+}
+
+void audit_json_tri(struct audit_json *j, const char *key, int v)
+{
+	if (v < 0)
+		audit_json_null(j, key);
+	else
+		audit_json_bool(j, key, v);
+}
+
+/* -------------------------------------------------------------- tables */
+
+void audit_table_init(struct audit_table *t, int ncol, const char *const *head)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncol = ncol > AUDIT_TBL_MAXCOL ? AUDIT_TBL_MAXCOL : ncol;
+	for (int i = 0; i < t->ncol; i++)
+		t->head[i] = head[i];
+}
+
+void audit_table_add(struct audit_table *t, int sev, ...)
+{
+	va_list ap;
+
+	if (t->nrow == t->cap) {
+		int nc = t->cap ? t->cap * 2 : 16;
+		char **cells =
+		    realloc(t->cells, (size_t)nc * t->ncol * sizeof(*cells));
+		int *sv;
+
+		if (!cells)
+			return;
+		t->cells = cells;
+		sv = realloc(t->sev, (size_t)nc * sizeof(*sv));
+		if (!sv)
+			return;
+		t->sev = sv;
+		t->cap = nc;
+	}
+	va_start(ap, sev);
+	for (int c = 0; c < t->ncol; c++) {
+		const char *v = va_arg(ap, const char *);
+
+		t->cells[t->nrow * t->ncol + c] = strdup(v ? v : "");
+	}
+	va_end(ap);
+	t->sev[t->nrow++] = sev;
+}
+
+static const char *sev_colour(int sev)
+{
+	switch (sev) {
+	case AUDIT_SEV_HIGH:
+		return "\033[1;31m";
+	case AUDIT_SEV_MEDIUM:
+		return "\033[33m";
+	case AUDIT_SEV_LOW:
+		return "\033[36m";
+	default:
+		return "";
+	}
+}
+
+void audit_table_print(const struct audit_table *t, FILE *f, bool colour)
+{
+	size_t w[AUDIT_TBL_MAXCOL] = { 0 };
+
+	for (int c = 0; c < t->ncol; c++) {
+		w[c] = strlen(t->head[c]);
+		for (int r = 0; r < t->nrow; r++) {
+			const char *v = t->cells[r * t->ncol + c];
+			size_t l = v ? strlen(v) : 0;
+
+			if (l > w[c])
+				w[c] = l;
+		}
+	}
+	for (int c = 0; c < t->ncol; c++)
+		fprintf(f, "%s%-*s", c ? "  " : "",
+			c == t->ncol - 1 ? 0 : (int)w[c], t->head[c]);
+	fputc('\n', f);
+	for (int r = 0; r < t->nrow; r++) {
+		const char *on =
+		    colour && t->sev[r] >= 0 ? sev_colour(t->sev[r]) : "";
+
+		fputs(on, f);
+		for (int c = 0; c < t->ncol; c++) {
+			const char *v = t->cells[r * t->ncol + c];
+
+			fprintf(f, "%s%-*s", c ? "  " : "",
+				c == t->ncol - 1 ? 0 : (int)w[c], v ? v : "");
+		}
+		if (*on)
+			fputs("\033[0m", f);
+		fputc('\n', f);
+	}
+}
+
+void audit_table_free(struct audit_table *t)
+{
+	for (int i = 0; i < t->nrow * t->ncol; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->sev);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ------------------------------------------------------------- options */
+
+int audit_parse_opts(int argc, char **argv, struct audit_opts *o, bool report,
+		     const char *usage)
+{
+	enum { O_REC = 256, O_REP, O_BASE, O_EVID, O_AK, O_NONCE, O_IDS };
+	static const struct option lo[] = {
+		{ "record", required_argument, NULL, O_REC },
+		{ "replay", required_argument, NULL, O_REP },
+		{ "baseline", required_argument, NULL, O_BASE },
+		{ "json", no_argument, NULL, 'j' },
+		{ "html", no_argument, NULL, 'H' },
+		{ "pci-ids", required_argument, NULL, O_IDS },
+		{ "evidence", required_argument, NULL, O_EVID },
+		{ "ak", required_argument, NULL, O_AK },
+		{ "nonce", required_argument, NULL, O_NONCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case O_REC:
+			o->record = optarg;
+			break;
+		case O_REP:
+			o->replay = optarg;
+			break;
+		case O_BASE:
+			o->baseline = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'H':
+			o->html = true;
+			break;
+		case O_IDS:
+			o->pci_ids = optarg;
+			break;
+		case O_EVID:
+		case O_AK:
+		case O_NONCE:
+			if (!report) {
+				cli_err("%s: option %s is only for 'thinhv "
+					"report'",
+					argv[0], argv[optind - 1]);
+				return -1;
+			}
+			if (c == O_EVID)
+				o->evidence = optarg;
+			else if (c == O_AK)
+				o->ak = optarg;
+			else
+				o->nonce = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		default:
+			cli_err("%s: unknown or incomplete option '%s'\n%s",
+				argv[0], argv[optind - 1], usage);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		cli_err("%s: unexpected argument '%s'", argv[0], argv[optind]);
+		return -1;
+	}
+	if (o->json && o->html) {
+		cli_err("%s: --json and --html exclude each other", argv[0]);
+		return -1;
+	}
+	if (o->record && o->replay) {
+		cli_err("%s: --record and --replay exclude each other",
+			argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+int audit_load(const struct audit_opts *o, struct audit_src **src,
+	       struct audit_inv *inv)
+{
+	char err[768] = "";
+	int rc;
+
+	if (o->pci_ids)
+		setenv("THINHV_PCI_IDS", o->pci_ids, 1);
+	rc = audit_src_open(src, o->record, o->replay, err, sizeof(err));
+	if (rc) {
+		cli_err("%s", err[0] ? err : strerror(-rc));
+		return CLI_EXIT_ERROR;
+	}
+	rc = audit_gather(*src, inv, err, sizeof(err));
+	if (rc) {
+		cli_err("%s", err[0] ? err : strerror(-rc));
+		audit_inv_free(inv);
+		audit_src_close(*src);
+		*src = NULL;
+		return CLI_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int audit_finish(const struct audit_opts *o, const char *baseline,
+		 struct audit_src *src, struct audit_inv *inv,
+		 struct audit_findings *fs)
+{
+	int rc = 0;
+
+	if (baseline) {
+		char err[512] = "";
+		/* The diff goes to stderr when stdout carries JSON/HTML. */
+		FILE *out = o->json || o->html ? stderr : stdout;
+
+		if (audit_baseline_diff(baseline, inv, fs, out, err,
+					sizeof(err))) {
+			cli_err("--baseline: %s", err);
+			rc |= CLI_EXIT_ERROR;
+		}
+	}
+	if (fflush(stdout))
+		rc |= CLI_EXIT_ERROR;
+	audit_findings_free(fs);
+	audit_inv_free(inv);
+	if (audit_src_close(src)) {
+		if (o->record)
+			cli_err("--record %s: could not write the manifest",
+				o->record);
+		rc |= CLI_EXIT_ERROR;
+	}
+	return rc;
+}

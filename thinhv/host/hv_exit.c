@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_exit.c - arch-neutral exit decisions and hypercall validation (pure C).
+ * Runs in HOST MODE (called from svm_host.c with the guest's GS base live):
+ * it must call nothing, use no per-CPU data and no stack protector; the
+ * Kbuild fragment compiles it with the host-mode flags. Also built into the
+ * host unit tests, where a mock backend drives it.
+ */
+#include "thinhv/compat.h"
+#include "thinhv/hv_abi.h"
+#include "thinhv/host/hv_exit.h"
+#include "thinhv/iommu_host.h"
+
+#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_ECX_OSXSAVE (1u << 27) /* copy of CR4.OSXSAVE */
+#define CPUID_7_ECX_OSPKE (1u << 4)    /* leaf 7.0: copy of CR4.PKE */
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_PKE (1ull << 22)
+#define CPUID_80000001_ECX_SVM (1u << 2)
+#define CPUID_SVM_FEATURES 0x8000000au
+
+/* EFER bits the OS legitimately toggles at run time. */
+#define EFER_GUEST_MUTABLE                                         \
+	(HV_EFER_SCE | HV_EFER_NXE | HV_EFER_FFXSR | HV_EFER_TCE | \
+	 HV_EFER_AUTOIBRS | HV_EFER_LMSLE)
+
+static void cpuid_policy(const struct hv_host *h, uint32_t cpu,
+			 struct hv_exit *e)
+{
+	uint32_t leaf = e->cpuid_in_eax, *r = e->cpuid;
+
+	if (leaf >= HV_CPUID_BASE && leaf <= HV_CPUID_BASE + 0xff) {
+		r[0] = r[1] = r[2] = r[3] = 0;
+		if (leaf == HV_CPUID_BASE) {
+			r[0] = HV_CPUID_MAX;
+			r[1] = HV_CPUID_SIG_EBX;
+			r[2] = HV_CPUID_SIG_ECX;
+			r[3] = HV_CPUID_SIG_EDX;
+		} else if (leaf == HV_CPUID_IF) {
+			r[0] = HV_ABI_VERSION;
+			r[1] = h->cpu[cpu].index;
+			r[2] = h->if_flags | (h->locked ? HV_IF_LOCKED : 0);
+			r[3] = HV_HC_MAGIC;
+		}
+		return;
+	}
+	if (leaf == 1) {
+		/* Announce ourselves; hide VT-x: the OS cannot nest. */
+		r[2] |= CPUID_1_ECX_HYPERVISOR;
+		r[2] &= ~CPUID_1_ECX_VMX;
+		/*
+		 * The answer came from host mode: OSXSAVE mirrors the host's
+		 * CR4, the guest must see its own, or its libc picks XSAVE/AVX
+		 * paths that #UD (or misses them).
+		 */
+		r[2] &= ~CPUID_1_ECX_OSXSAVE;
+		if (e->guest_cr4 & CR4_OSXSAVE)
+			r[2] |= CPUID_1_ECX_OSXSAVE;
+	} else if (leaf == 7 && e->cpuid_in_ecx == 0) {
+		r[2] &= ~CPUID_7_ECX_OSPKE;
+		if (e->guest_cr4 & CR4_PKE)
+			r[2] |= CPUID_7_ECX_OSPKE;
+	} else if (leaf == 0x80000001u) {
+		r[2] &= ~CPUID_80000001_ECX_SVM;
+	} else if (leaf == CPUID_SVM_FEATURES) {
+		r[0] = r[1] = r[2] = r[3] = 0;
+	}
+}
+
+static uint64_t sum_counter(const struct hv_host *h, enum hv_counter c)
+{
+	uint64_t s = 0;
+	uint32_t i;
+
+	for (i = 0; i < h->ncpus; i++)
+		s += h->cpu[i].cnt[c];
+	return s;
+}
+
+static uint64_t hc_status(int err)
+{
+	return (uint64_t)(int64_t)-err;
+}
+
+/* The DMA-table hypercalls (hv_abi.h); 0 or a positive HV_E* code. */
+static int iommu_call(struct hv_host *h, uint32_t fn, struct hv_gprs *g)
+{
+	struct iommu_host *ih = h->iommu;
+	struct iommu_host_rec r;
+	uint32_t left = 0, k;
+	uint64_t ovf = 0;
+	int rc;
+
+	if (!ih)
+		return HV_ENODEV;
+	switch (fn) {
+	case HV_HC_IOMMU_SWAP:
+		/* lock=1 freezes the DMA policy with the hypervisor. */
+		if (h->locked)
+			return HV_EPERM;
+		rc = iommu_host_swap(ih);
+		g->rbx = ih->generation;
+		g->rcx = ih->last_why;
+		g->rdx = ih->last_bad;
+		break;
+	case HV_HC_IOMMU_DRAIN:
+		rc = iommu_host_drain(ih, &r, &left);
+		if (rc == -ENOENT) { /* nothing queued: source 0 */
+			g->rbx = g->rcx = g->rdx = 0;
+			rc = 0;
+		} else if (!rc) {
+			g->rbx = r.lo;
+			g->rcx = r.hi;
+			g->rdx = (uint64_t)(r.unit & 0xff) |
+				 (uint64_t)(r.src & 0xff) << 8 |
+				 (uint64_t)left << 16;
+		}
+		break;
+	default: /* HV_HC_IOMMU_STATE */
+		for (k = 0; k < ih->nunits && k < IOMMU_HOST_MAX_UNITS; k++)
+			ovf += ih->unit[k].hw_overflow;
+		g->rbx = ih->generation;
+		g->rcx = (ih->refused & 0xffffffffull) |
+			 (uint64_t)(ih->active & 1) << 32;
+		g->rdx = (ih->dropped & 0xffffffffull) | ovf << 32;
+		rc = 0;
+		break;
+	}
+	switch (rc) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		return HV_ENOENT;
+	case -EAGAIN:
+		return HV_EAGAIN;
+	case -EBUSY:
+		return HV_EBUSY;
+	case -ENODEV:
+		return HV_ENODEV;
+	case -ETIMEDOUT:
+		return HV_ETIMEDOUT;
+	default:
+		return HV_EINVAL;
+	}
+}
+
+static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
+			  struct hv_gprs *g)
+{
+	struct hv_host_cpu *c = &h->cpu[cpu];
+	uint32_t fn = (uint32_t)g->rax & HV_HC_FN_MASK;
+	int err = 0;
+
+	if (e->cpl != 0) {
+		/* As on bare metal: VMMCALL/VMCALL from user mode is #UD. */
+		c->cnt[HV_CNT_DENY_HC]++;
+		return HV_ACT_INJECT_UD;
+	}
+	if ((g->rax >> 32) ||
+	    ((uint32_t)g->rax & HV_HC_MAGIC_MASK) != HV_HC_MAGIC)
+		fn = 0; /* not ours: unknown function */
+
+	switch (fn) {
+	case HV_HC_VERSION:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		g->rbx = HV_ABI_VERSION;
+		g->rcx = h->ncpus;
+		break;
+	case HV_HC_STATUS:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		g->rbx = h->if_flags | (h->locked ? HV_IF_LOCKED : 0);
+		g->rcx = sum_counter(h, HV_CNT_DENY_MEM);
+		g->rdx = sum_counter(h, HV_CNT_EXITS);
+		break;
+	case HV_HC_COUNTER:
+		if (g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		if (g->rbx >= h->ncpus || g->rcx >= HV_CNT_MAX) {
+			err = HV_ERANGE;
+			break;
+		}
+		g->rbx = h->cpu[g->rbx].cnt[g->rcx];
+		break;
+	case HV_HC_LAST_DENIAL: {
+		const struct hv_host_cpu *d;
+
+		if (g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		if (g->rbx >= h->ncpus) {
+			err = HV_ERANGE;
+			break;
+		}
+		d = &h->cpu[g->rbx];
+		g->rbx = d->deny_gpa;
+		g->rcx = d->deny_rip;
+		g->rdx = (d->deny_seq << 8) | d->deny_acc;
+		break;
+	}
+	case HV_HC_LOCK:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		h->locked = 1;
+		break;
+	case HV_HC_DEVIRT:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		if (h->locked) {
+			err = HV_EPERM;
+			break;
+		}
+		g->rax = 0;
+		return HV_ACT_ADVANCE | HV_ACT_DEVIRT;
+	case HV_HC_IOMMU_SWAP:
+	case HV_HC_IOMMU_DRAIN:
+	case HV_HC_IOMMU_STATE:
+		if (g->rbx || g->rcx || g->rdx) {
+			err = HV_EINVAL;
+			break;
+		}
+		err = iommu_call(h, fn, g);
+		break;
+	default:
+		err = HV_ENOSYS;
+		break;
+	}
+	if (err) {
+		c->cnt[HV_CNT_DENY_HC]++;
+		g->rax = hc_status(err);
+	} else {
+		g->rax = 0;
+	}
+	return HV_ACT_ADVANCE;
+}
+
+static uint32_t deny_mem(struct hv_host_cpu *c, const struct hv_exit *e)
+{
+	c->cnt[HV_CNT_DENY_MEM]++;
+	c->deny_gpa = e->gpa;
+	c->deny_rip = e->rip;
+	c->deny_acc = e->npf_access;
+	c->deny_seq++;
+	/* #GP, not #PF: see LAB.md (a #PF on a present kernel mapping loops). */
+	return HV_ACT_INJECT_GP;
+}
+
+static uint32_t nested_fault(struct hv_host *h, struct hv_host_cpu *c,
+			     const struct hv_exit *e)
+{
+	const struct hv_range *r = hv_ranges_find(&h->ranges, e->gpa);
+
+	if (r) {
+		if (e->npf_access & ~r->access)
+			return deny_mem(c, e);
+		return HV_ACT_FATAL; /* allowed access faulted: tables broken */
+	}
+	if (e->gpa >= h->map_limit)
+		return deny_mem(c, e); /* beyond every RAM and device range */
+	return HV_ACT_FATAL;
+}
+
+static uint32_t msr_write(struct hv_host_cpu *c, const struct hv_host *h,
+			  struct hv_exit *e)
+{
+	uint64_t changed = e->msr_old ^ e->msr_new;
+
+	switch (e->msr_kind) {
+	case HV_MSR_EFER:
+		if ((changed & ~(uint64_t)EFER_GUEST_MUTABLE) ||
+		    (changed & h->efer_keep))
+			break; /* clearing SVME, toggling LME/reserved bits */
+		return HV_ACT_SET_MSR | HV_ACT_ADVANCE;
+	case HV_MSR_VIRT_CTL:
+	case HV_MSR_ECAM_BASE: /* would move ECAM off its read-only pages */
+		break;
+	default:
+		return HV_ACT_FATAL;
+	}
+	c->cnt[HV_CNT_DENY_MSR]++;
+	return HV_ACT_INJECT_GP;
+}
+
+/* IN/OUT on the PCI configuration ports (hv_pcicfg.h). */
+static uint32_t port_io(struct hv_host *h, struct hv_host_cpu *c,
+			struct hv_exit *e)
+{
+	enum hv_pcio_verdict v = hv_pcicfg_decide(&h->pcicfg, &e->io);
+
+	e->io_verdict = v;
+	switch (v) {
+	case HV_PCIO_EMULATED:
+	case HV_PCIO_NATIVE:
+	case HV_PCIO_CONFIG:
+		return HV_ACT_IO | HV_ACT_ADVANCE;
+	case HV_PCIO_REFUSED:
+		/* skipped as if done: the OS sees an ignored write */
+		c->cnt[HV_CNT_DENY_PCICFG]++;
+		return HV_ACT_IO | HV_ACT_ADVANCE;
+	case HV_PCIO_FAULT:
+		c->cnt[HV_CNT_DENY_PCICFG]++;
+		return HV_ACT_INJECT_GP;
+	default:
+		return HV_ACT_FATAL; /* a port we never asked for */
+	}
+}
+
+uint32_t hv_exit_decide(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
+			struct hv_gprs *g)
+{
+	struct hv_host_cpu *c;
+	uint32_t act;
+
+	if (cpu >= h->ncpus)
+		return HV_ACT_FATAL;
+	c = &h->cpu[cpu];
+	c->cnt[HV_CNT_EXITS]++;
+
+	switch (e->reason) {
+	case HV_EXIT_CPUID:
+		c->cnt[HV_CNT_CPUID]++;
+		cpuid_policy(h, cpu, e);
+		return HV_ACT_SET_CPUID | HV_ACT_ADVANCE;
+	case HV_EXIT_HYPERCALL:
+		c->cnt[HV_CNT_HYPERCALL]++;
+		return hypercall(h, cpu, e, g);
+	case HV_EXIT_VIRT_INSN:
+		c->cnt[HV_CNT_VIRT_INSN]++;
+		return HV_ACT_INJECT_UD;
+	case HV_EXIT_MSR_WRITE:
+		c->cnt[HV_CNT_MSR]++;
+		return msr_write(c, h, e);
+	case HV_EXIT_NPF:
+		c->cnt[HV_CNT_NPF]++;
+		act = nested_fault(h, c, e);
+		break;
+	case HV_EXIT_IO:
+		c->cnt[HV_CNT_IO]++;
+		act = port_io(h, c, e);
+		break;
+	default:
+		act = HV_ACT_FATAL;
+		break;
+	}
+	if (act & HV_ACT_FATAL)
+		c->cnt[HV_CNT_FATAL]++;
+	return act;
+}
