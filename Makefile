@@ -73,6 +73,7 @@ $(B)/unit_tests: $(UNIT_OBJS) $(B)/libthinhv.a
 
 module:
 	$(MAKE) -C $(KDIR) M=$(SRC) modules
+	$(SRC)/scripts/check-host --kbuild $(SRC)/Kbuild
 
 deps:
 	@$(SRC)/scripts/deps.sh
@@ -89,6 +90,8 @@ lint:
 		--enable=warning,portability --suppress=missingIncludeSystem \
 		-I include -D__x86_64__ -DPOL_XSD_PATH=\"policy/thinhv-policy.xsd\" \
 		$(LINT_FILES)
+	@echo "lint: check-host self-test"
+	@$(SRC)/tests/check-host/run
 
 # The harness self-test (a failing, a hung and a crashed guest must each be
 # reported as failures) runs before the scenarios.

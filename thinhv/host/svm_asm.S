@@ -2,7 +2,7 @@
 /*
  * svm_asm.S - SVM launch, host-mode VMRUN loop, devirtualization and the
  * host IDT stubs (kernel IPI context -> host mode -> guest).
- * Stack switching code: objtool is told to skip this file (kbuild.mk).
+ * Stack switching code: objtool is told to skip this file (Kbuild).
  * Offsets: thinhv/host/svm.h (SVMC_*) and include/thinhv/hw/svm_regs.h (SVM_VMCB_*).
  */
 #include <linux/linkage.h>

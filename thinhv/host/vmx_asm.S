@@ -3,7 +3,7 @@
  * vmx_asm.S - VMX launch, the VM-exit entry (VMX root mode), the VMRESUME
  * loop, devirtualization and the host IDT stubs (kernel IPI context ->
  * VMX root mode -> guest). Stack switching code: objtool skips this file
- * (kbuild.mk). Offsets and field encodings: thinhv/host/vmx.h (VMXC_*, VMXA_*).
+ * (Kbuild). Offsets and field encodings: thinhv/host/vmx.h (VMXC_*, VMXA_*).
  */
 #include <linux/linkage.h>
 #include "thinhv/host/vmx.h"
@@ -50,7 +50,14 @@ SYM_FUNC_START(vmx_launch_asm)
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
-	RET
+	/*
+	 * Plain ret, not the kernel's RET macro: under CONFIG_RETHUNK RET
+	 * jumps to __x86_return_thunk in kernel text, and this object is on
+	 * the host-mode list that scripts/check-host holds to referencing
+	 * nothing outside itself (svm_launch_asm does the same). This return
+	 * runs once per CPU at launch, in the OS's context.
+	 */
+	ret
 SYM_FUNC_END(vmx_launch_asm)
 
 /*
