@@ -240,6 +240,15 @@ struct att_measurements {
 int att_thinhv_measurements(const uint8_t *log, size_t len,
 			    struct att_measurements *m, struct att_err *err);
 
+/* ---- thinhv.ko's live measurement log (att_hvlog.c) ---- */
+
+/*
+ * The launch event log through THINHV_DEV (THINHV_IOC_MEASURE_LOG), in a
+ * malloc'd buffer; 0 or -errno (-ENOENT: thinhv.ko not loaded, -ENODATA:
+ * nothing measured).
+ */
+int att_hv_log_read(uint8_t **out, size_t *out_len);
+
 /*
  * For a live log that may be mid-swap (no grammar check): *count = records
  * of this thinhv tag in ATT_THINHV_PCR, out (unless NULL) = the SHA-256
@@ -248,6 +257,12 @@ int att_thinhv_measurements(const uint8_t *log, size_t len,
  */
 int att_log_tag_last(const uint8_t *log, size_t len, uint32_t tag,
 		     uint8_t out[32], unsigned int *count);
+/* The SHA-256 of the last measurement with this ATT_TAG_* (a runtime
+ * policy swap measures policy and isolation state again). */
+int att_hv_log_digest(const uint8_t *log, size_t len, uint32_t tag,
+		      uint8_t out[32]);
+/* How many measurements carry this ATT_TAG_*, or -errno (malformed log). */
+int att_hv_log_count(const uint8_t *log, size_t len, uint32_t tag);
 
 /* Reference values (file format in docs/evidence.md). */
 struct att_reference {
@@ -270,6 +285,18 @@ struct att_verify_in {
 	bool require_fw_log;
 };
 
+/*
+ * Runs every check of the verifier's table in order and decides: v->pass
+ * is true only if att_verdict_passes(v).
+ */
 void att_verify(const struct att_verify_in *in, struct att_verdict *v);
+
+/*
+ * The decision, fail closed: true only if every check of the table
+ * reported, in table order, and each with a status its weight accepts
+ * (core: PASS, ak-attributes also WARN; advisory: anything but FAIL). A
+ * verdict missing any check, even an advisory one, does not pass.
+ */
+bool att_verdict_passes(const struct att_verdict *v);
 
 #endif /* THINHV_ATT_H */

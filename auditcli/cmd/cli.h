@@ -41,15 +41,6 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when colour may be used on this stream (a tty and NO_COLOR unset). */
 bool cli_colour(FILE *f);
 
-/* thinhv.ko's launch event log (THINHV_IOC_MEASURE_LOG); 0 or -errno. */
-int cli_thinhv_measure_log(uint8_t **out, size_t *out_len);
-/* The SHA-256 of the last measurement with this ATT_TAG_* in a thinhv log
- * (a runtime policy swap measures policy and isolation state again). */
-int cli_measured_digest(const uint8_t *log, size_t len, uint32_t tag,
-			uint8_t out[32]);
-/* How many measurements carry this ATT_TAG_*, or -errno (malformed log). */
-int cli_measured_count(const uint8_t *log, size_t len, uint32_t tag);
-
 #define CLI_COMMAND(id, cname, csummary, crun)                                \
 	static struct cli_command id##_cmd = { cname, csummary, crun, NULL }; \
 	__attribute__((constructor)) static void id##_cmd_register(void)      \

@@ -139,7 +139,7 @@ static int cmd_attest(int argc, char **argv)
 		rc = att_read_file(log_path, LOG_MAX, &log, &log_len);
 	} else {
 		log_path = THINHV_DEV;
-		rc = cli_thinhv_measure_log(&log, &log_len);
+		rc = att_hv_log_read(&log, &log_len);
 	}
 	if (rc) {
 		cli_err("attest: %s: %s%s", log_path, strerror(-rc),

@@ -19,6 +19,7 @@
 #include "thinhv/hv_abi.h"
 #include "thinhv/iommu.h"
 #include "thinhv/thinhv_ioctl.h"
+#include "attest/lib/att.h"
 #include "thinhv/tcg_log.h"
 
 static const char *const counter_names[HV_CNT_MAX] = {
@@ -128,7 +129,7 @@ static void print_measurements(void)
 		     { ATT_TAG_ISOLATION, "isolation-state" } };
 	uint8_t *log = NULL, d[32];
 	size_t len = 0;
-	int rc = cli_thinhv_measure_log(&log, &len), npolicy;
+	int rc = att_hv_log_read(&log, &len), npolicy;
 
 	if (rc) {
 		printf("measured: none (%s)\n", strerror(-rc));
@@ -136,7 +137,7 @@ static void print_measurements(void)
 	}
 	for (size_t i = 0; i < HV_ARRAY_SIZE(tags); i++) {
 		printf("measured: %s ", tags[i].name);
-		if (cli_measured_digest(log, len, tags[i].tag, d)) {
+		if (att_hv_log_digest(log, len, tags[i].tag, d)) {
 			printf("absent\n");
 			continue;
 		}
@@ -144,7 +145,7 @@ static void print_measurements(void)
 			printf("%02x", d[k]);
 		printf("\n");
 	}
-	npolicy = cli_measured_count(log, len, ATT_TAG_POLICY);
+	npolicy = att_hv_log_count(log, len, ATT_TAG_POLICY);
 	if (npolicy > 1)
 		printf("measured: runtime-policy-changes %d\n", npolicy - 1);
 	free(log);

@@ -19,7 +19,7 @@
 #include "auditcli/lib/audit.h"
 #include "thinhv/compat.h"
 #include "thinhv/thinhv_ioctl.h"
-#include "auditcli/cmd/cli.h"
+#include "attest/lib/att.h"
 #include "thinhv/tcg_log.h"
 
 #define PCI_DEVS "/sys/bus/pci/devices"
@@ -782,8 +782,8 @@ static int hv_status_produce(char **buf, size_t *len)
 		uint8_t *log = NULL, dig[32];
 		size_t loglen = 0;
 
-		if (!cli_thinhv_measure_log(&log, &loglen) &&
-		    !cli_measured_digest(log, loglen, ATT_TAG_ISOLATION, dig)) {
+		if (!att_hv_log_read(&log, &loglen) &&
+		    !att_hv_log_digest(log, loglen, ATT_TAG_ISOLATION, dig)) {
 			fprintf(f, "isolation_state_sha256: ");
 			for (int i = 0; i < 32; i++)
 				fprintf(f, "%02x", dig[i]);

@@ -3,8 +3,9 @@
  * test_att_verify.c - host tests of the thinhv log grammar the verifier
  * enforces, HYPERVISOR (POLICY ISOLATION)+, where every pair after the
  * launch pair is a runtime policy swap, and of the last-record lookup that
- * `thinhv status` and `thinhv scan` use on a live log (host userspace).
- * The signed end-to-end path is in test_att_swtpm.c.
+ * `thinhv status` and `thinhv scan` use on a live log, and of the
+ * verifier's table of checks and its fail-closed decision (host
+ * userspace). The signed end-to-end path is in test_att_swtpm.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,7 +341,111 @@ static void test_tag_last(void)
 	CU_ASSERT_EQUAL(n, 0);
 }
 
+/*
+ * The verifier's table as the verdict reports it: names and order are an
+ * interface (signed verdicts, the lab demo); weight is what the decision
+ * accepts: core checks PASS (ak-attributes may WARN for a PEM key),
+ * advisory ones anything but FAIL.
+ */
+static const struct {
+	const char *name;
+	bool core, warn_ok;
+} verdict_table[] = {
+	{ "bundle", true, false },
+	{ "ak", true, false },
+	{ "ak-attributes", true, true },
+	{ "signature", true, false },
+	{ "quote", true, false },
+	{ "report", true, false },
+	{ "nonce", true, false },
+	{ "pcr-selection", true, false },
+	{ "pcr-digest", true, false },
+	{ "thinhv-log", true, false },
+	{ "runtime-policy", true, false },
+	{ "firmware-log", false, true },
+	{ "reference-pcrs", false, true },
+	{ "hypervisor-digest", false, true },
+	{ "policy-digest", false, true },
+	{ "isolation-digest", false, true },
+	{ "report-isolation", false, true },
+};
+
+#define NTABLE (sizeof(verdict_table) / sizeof(verdict_table[0]))
+
+/* v with check i marked st; returns whether that verdict passes. */
+static bool passes_with(const struct att_verdict *v, struct att_verdict *w,
+			unsigned int i, enum att_status st)
+{
+	*w = *v;
+	w->check[i].status = st;
+	return att_verdict_passes(w);
+}
+
+static void test_verdict_table(void)
+{
+	static const uint8_t junk[] = "not an evidence bundle";
+	struct att_verdict *v = calloc(1, sizeof(*v)),
+			   *w = calloc(1, sizeof(*w));
+	struct att_verify_in in;
+
+	CU_ASSERT_FATAL(v && w);
+	/* A malformed bundle: every check of the table still reports. */
+	memset(&in, 0, sizeof(in));
+	in.bundle = junk;
+	in.bundle_len = sizeof(junk) - 1;
+	att_verify(&in, v);
+	CU_ASSERT_FALSE(v->pass);
+	CU_ASSERT_EQUAL_FATAL(v->n, NTABLE);
+	for (unsigned int i = 0; i < NTABLE; i++) {
+		CU_ASSERT_STRING_EQUAL(v->check[i].name, verdict_table[i].name);
+		CU_ASSERT_EQUAL(v->check[i].status, i ? ATT_SKIP : ATT_FAIL);
+		if (i)
+			CU_ASSERT_STRING_EQUAL(v->check[i].detail,
+					       "not evaluated: bundle is "
+					       "malformed");
+	}
+	CU_ASSERT_FALSE(att_verdict_passes(v));
+
+	/* Every check PASS: the control for what follows. */
+	for (unsigned int i = 0; i < NTABLE; i++)
+		v->check[i].status = ATT_PASS;
+	CU_ASSERT_TRUE(att_verdict_passes(v));
+
+	/* A table entry that did not run, wherever it is, cannot PASS. */
+	for (unsigned int i = 0; i < NTABLE; i++) {
+		*w = *v;
+		memmove(&w->check[i], &w->check[i + 1],
+			(NTABLE - i - 1) * sizeof(w->check[0]));
+		w->n--;
+		CU_ASSERT_FALSE(att_verdict_passes(w));
+	}
+	/* ... nor one reported in another's place, nor none at all */
+	*w = *v;
+	w->check[NTABLE - 1] = w->check[NTABLE - 2];
+	CU_ASSERT_FALSE(att_verdict_passes(w));
+	*w = *v;
+	w->n = 0;
+	CU_ASSERT_FALSE(att_verdict_passes(w));
+	/* a check the table does not have is not silently accepted */
+	*w = *v;
+	w->check[NTABLE] = w->check[0];
+	w->n++;
+	CU_ASSERT_FALSE(att_verdict_passes(w));
+
+	/* Weights: what each status of each check does to the verdict. */
+	for (unsigned int i = 0; i < NTABLE; i++) {
+		CU_ASSERT_FALSE(passes_with(v, w, i, ATT_FAIL));
+		CU_ASSERT_FALSE(passes_with(v, w, i, (enum att_status)99));
+		CU_ASSERT_EQUAL(passes_with(v, w, i, ATT_WARN),
+				verdict_table[i].warn_ok);
+		CU_ASSERT_EQUAL(passes_with(v, w, i, ATT_SKIP),
+				!verdict_table[i].core);
+	}
+	free(v);
+	free(w);
+}
+
 UNIT_SUITE(att_verify, NULL, NULL, UNIT_TEST(test_launch_only),
 	   UNIT_TEST(test_swaps), UNIT_TEST(test_malformed),
 	   UNIT_TEST(test_foreign_records), UNIT_TEST(test_prefixes),
-	   UNIT_TEST(test_tag_last))
+	   UNIT_TEST(test_tag_last), UNIT_TEST(test_verdict_table))
