@@ -7,6 +7,12 @@
 #ifndef THINHV_HV_ABI_H
 #define THINHV_HV_ABI_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
 #define HV_ABI_VERSION 1u
 
 /*
@@ -85,6 +91,106 @@
 #define HV_EBUSY 16
 #define HV_ENODEV 19
 #define HV_ETIMEDOUT 110
+
+/*
+ * Register packing, written once for both ends (the guest side in the
+ * module and the lab modules, host mode in hv_exit.c and the components'
+ * services): pure C, no state.
+ */
+
+/* Guest side: RAX of a call to function fn (only the low 16 bits count). */
+static inline uint64_t hv_hc_rax(uint32_t fn)
+{
+	return HV_HC_MAGIC | (fn & HV_HC_FN_MASK);
+}
+
+/*
+ * Host side: the function RAX names, or 0 (no function: -HV_ENOSYS) when it
+ * is not a thinhv call: a foreign tag in bits 31:16 or any of bits 63:32 set.
+ */
+static inline uint32_t hv_hc_fn(uint64_t rax)
+{
+	if ((rax >> 32) || ((uint32_t)rax & HV_HC_MAGIC_MASK) != HV_HC_MAGIC)
+		return 0;
+	return (uint32_t)rax & HV_HC_FN_MASK;
+}
+
+/* Host side: RAX on return for 0 or a positive HV_E* code. */
+static inline uint64_t hv_hc_status(int err)
+{
+	return (uint64_t)(int64_t)-err;
+}
+
+/* Guest side: RAX on return as 0 or a negative HV_E* code. */
+static inline int64_t hv_hc_result(uint64_t rax)
+{
+	return (int64_t)rax;
+}
+
+/* Two 32-bit results in one register: lo in bits 31:0, hi in 63:32. */
+static inline uint64_t hv_hc_pair(uint32_t lo, uint32_t hi)
+{
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint32_t hv_hc_lo32(uint64_t reg)
+{
+	return (uint32_t)reg;
+}
+
+static inline uint32_t hv_hc_hi32(uint64_t reg)
+{
+	return (uint32_t)(reg >> 32);
+}
+
+/*
+ * HV_HC_LAST_DENIAL's RDX: bits 7:0 = HV_ACC_* of the refused access, bits
+ * 63:8 = its sequence number on that CPU (0: nothing refused yet).
+ */
+#define HV_DENIAL_ACC_MASK 0xffu
+#define HV_DENIAL_SEQ_SHIFT 8
+
+static inline uint64_t hv_denial_pack(uint64_t seq, uint32_t acc)
+{
+	return seq << HV_DENIAL_SEQ_SHIFT | (acc & HV_DENIAL_ACC_MASK);
+}
+
+static inline uint64_t hv_denial_seq(uint64_t rdx)
+{
+	return rdx >> HV_DENIAL_SEQ_SHIFT;
+}
+
+static inline uint32_t hv_denial_acc(uint64_t rdx)
+{
+	return (uint32_t)rdx & HV_DENIAL_ACC_MASK;
+}
+
+/*
+ * HV_HC_IOMMU_DRAIN's RDX: bits 7:0 = unit, 15:8 = source (0: nothing
+ * queued, else IOMMU_HOST_VTD or IOMMU_HOST_AMDVI of iommu_host.h), 47:16 =
+ * records still queued after this one.
+ */
+
+static inline uint64_t hv_drain_pack(uint32_t unit, uint32_t src, uint32_t left)
+{
+	return (uint64_t)(unit & 0xff) | (uint64_t)(src & 0xff) << 8 |
+	       (uint64_t)left << 16;
+}
+
+static inline uint32_t hv_drain_unit(uint64_t rdx)
+{
+	return (uint32_t)rdx & 0xff;
+}
+
+static inline uint32_t hv_drain_src(uint64_t rdx)
+{
+	return (uint32_t)(rdx >> 8) & 0xff;
+}
+
+static inline uint32_t hv_drain_left(uint64_t rdx)
+{
+	return (uint32_t)(rdx >> 16);
+}
 
 /* Access kinds (also used by the protected-range registry). */
 #define HV_ACC_R 1u

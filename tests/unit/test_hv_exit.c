@@ -109,7 +109,7 @@ static uint32_t hcall(uint32_t fn, uint64_t b, uint64_t c, uint64_t d)
 
 	memset(&e, 0, sizeof(e));
 	e.reason = HV_EXIT_HYPERCALL;
-	cpu0.g.rax = HV_HC_MAGIC | fn;
+	cpu0.g.rax = hv_hc_rax(fn);
 	cpu0.g.rbx = b;
 	cpu0.g.rcx = c;
 	cpu0.g.rdx = d;
@@ -222,6 +222,83 @@ static void test_hypercalls_validated(void)
 	CU_ASSERT_FALSE(cpu0.native);
 }
 
+/* The packing helpers of hv_abi.h both ends use: each field survives. */
+static void test_hypercall_packing(void)
+{
+	uint64_t r;
+
+	CU_ASSERT_EQUAL(hv_hc_rax(HV_HC_STATUS), 0x74680002ull);
+	CU_ASSERT_EQUAL(hv_hc_fn(hv_hc_rax(HV_HC_STATUS)), HV_HC_STATUS);
+	CU_ASSERT_EQUAL(hv_hc_fn(hv_hc_rax(HV_HC_MAX)), HV_HC_MAX);
+	/* only 16 bits of function: a wider one cannot change the tag */
+	CU_ASSERT_EQUAL(hv_hc_rax(0x10005u), hv_hc_rax(5));
+	/* foreign tag, a bit above 31, no tag at all: no function */
+	CU_ASSERT_EQUAL(hv_hc_fn(0x12340001ull), 0);
+	CU_ASSERT_EQUAL(hv_hc_fn(hv_hc_rax(1) | 1ull << 32), 0);
+	CU_ASSERT_EQUAL(hv_hc_fn(hv_hc_rax(1) | 1ull << 63), 0);
+	CU_ASSERT_EQUAL(hv_hc_fn(1), 0);
+	/* status: 0 stays 0, an error comes back negated */
+	CU_ASSERT_EQUAL(hv_hc_status(0), 0);
+	CU_ASSERT_EQUAL(hv_hc_result(hv_hc_status(HV_EPERM)), -HV_EPERM);
+	CU_ASSERT_EQUAL(hv_hc_result(hv_hc_status(HV_ETIMEDOUT)),
+			-HV_ETIMEDOUT);
+	/* two 32-bit halves */
+	r = hv_hc_pair(0xdeadbeefu, 0x80000001u);
+	CU_ASSERT_EQUAL(r, 0x80000001deadbeefull);
+	CU_ASSERT_EQUAL(hv_hc_lo32(r), 0xdeadbeefu);
+	CU_ASSERT_EQUAL(hv_hc_hi32(r), 0x80000001u);
+	/* last denial: sequence above the access kind, kind masked */
+	r = hv_denial_pack(0x123456789abull, HV_ACC_X);
+	CU_ASSERT_EQUAL(r, (0x123456789abull << 8) | HV_ACC_X);
+	CU_ASSERT_EQUAL(hv_denial_seq(r), 0x123456789abull);
+	CU_ASSERT_EQUAL(hv_denial_acc(r), HV_ACC_X);
+	CU_ASSERT_EQUAL(hv_denial_seq(hv_denial_pack(7, 0x1ff)), 7);
+	CU_ASSERT_EQUAL(hv_denial_acc(hv_denial_pack(7, 0x1ff)), 0xff);
+	/* IOMMU drain: unit, source, records left */
+	r = hv_drain_pack(3, 2, 0xfffffffeu);
+	CU_ASSERT_EQUAL(r, 3ull | 2ull << 8 | 0xfffffffeull << 16);
+	CU_ASSERT_EQUAL(hv_drain_unit(r), 3);
+	CU_ASSERT_EQUAL(hv_drain_src(r), 2);
+	CU_ASSERT_EQUAL(hv_drain_left(r), 0xfffffffeu);
+	r = hv_drain_pack(0x1ff, 0x101, 0);
+	CU_ASSERT_EQUAL(hv_drain_unit(r), 0xff);
+	CU_ASSERT_EQUAL(hv_drain_src(r), 1);
+	CU_ASSERT_EQUAL(hv_drain_left(r), 0);
+}
+
+/* The exit decision refuses a RAX that is not a thinhv call. */
+static void test_hypercall_malformed_rax(void)
+{
+	static const uint64_t bad[] = {
+		0x74680001ull | 1ull << 32, /* bits 63:32 not zero */
+		0x74680001ull | 1ull << 63, 0x74690001ull, /* tag off by one */
+		0x00000001ull,				   /* no tag */
+	};
+	struct hv_exit e;
+	uint32_t i;
+
+	setup();
+	for (i = 0; i < HV_ARRAY_SIZE(bad); i++) {
+		memset(&e, 0, sizeof(e));
+		e.reason = HV_EXIT_HYPERCALL;
+		cpu0.g.rax = bad[i];
+		cpu0.g.rbx = cpu0.g.rcx = cpu0.g.rdx = 0;
+		run_exit(&cpu0, 0, &e, 3);
+		CU_ASSERT_EQUAL((int64_t)cpu0.g.rax, -HV_ENOSYS);
+		CU_ASSERT_EQUAL(cpu0.g.rbx, 0); /* VERSION did not answer */
+	}
+	CU_ASSERT_EQUAL(hcpu[0].cnt[HV_CNT_DENY_HC], HV_ARRAY_SIZE(bad));
+	/* the same call well formed answers; a non-zero unused one refuses */
+	hcall(HV_HC_VERSION, 0, 0, 0);
+	CU_ASSERT_EQUAL(cpu0.g.rax, 0);
+	CU_ASSERT_EQUAL(cpu0.g.rbx, HV_ABI_VERSION);
+	hcall(HV_HC_VERSION, 0, 0, 1ull << 40);
+	CU_ASSERT_EQUAL((int64_t)cpu0.g.rax, -HV_EINVAL);
+	hcall(HV_HC_LAST_DENIAL, 0, 1, 0);
+	CU_ASSERT_EQUAL((int64_t)cpu0.g.rax, -HV_EINVAL);
+	CU_ASSERT_EQUAL(hcpu[0].cnt[HV_CNT_DENY_HC], HV_ARRAY_SIZE(bad) + 2);
+}
+
 static void test_lock_refuses_devirt(void)
 {
 	setup();
@@ -266,6 +343,8 @@ static void test_npf_refused_and_recorded(void)
 	CU_ASSERT_EQUAL(cpu0.g.rbx, 0x2000000);
 	CU_ASSERT_EQUAL(cpu0.g.rcx, 0xffffffffc0001234ull);
 	CU_ASSERT_EQUAL(cpu0.g.rdx, (2u << 8) | HV_ACC_W);
+	CU_ASSERT_EQUAL(hv_denial_seq(cpu0.g.rdx), 2);
+	CU_ASSERT_EQUAL(hv_denial_acc(cpu0.g.rdx), HV_ACC_W);
 	npf(9ull << 30, HV_ACC_R); /* beyond the map */
 	CU_ASSERT_EQUAL(cpu0.injected, 13);
 	CU_ASSERT_FALSE(cpu0.stopped);
@@ -381,6 +460,8 @@ static void test_mtrr_blocks(void)
 UNIT_SUITE(hv_exit, NULL, NULL, UNIT_TEST(test_cpuid_signature_per_cpu),
 	   UNIT_TEST(test_cpuid_mirrors_guest_cr4),
 	   UNIT_TEST(test_hypercalls_validated),
+	   UNIT_TEST(test_hypercall_packing),
+	   UNIT_TEST(test_hypercall_malformed_rax),
 	   UNIT_TEST(test_lock_refuses_devirt),
 	   UNIT_TEST(test_npf_refused_and_recorded), UNIT_TEST(test_msr_policy),
 	   UNIT_TEST(test_every_other_exit_fatal), UNIT_TEST(test_mtrr_blocks))

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "thinhv/hv_abi.h"
+
 static sigjmp_buf env;
 
 static void on_sigill(int sig)
@@ -20,7 +22,7 @@ static void on_sigill(int sig)
 int main(void)
 {
 	struct sigaction sa;
-	unsigned long rax = 0x74680001ul, rbx = 0, rcx = 0, rdx = 0;
+	unsigned long rax = hv_hc_rax(HV_HC_VERSION), rbx = 0, rcx = 0, rdx = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigill;

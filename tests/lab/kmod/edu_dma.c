@@ -68,7 +68,7 @@ static_assert(ARRAY_SIZE(edu_hv_names) == EDU_HV_N);
 /* thinhv's HV_HC_COUNTER (hv_abi.h): RBX = CPU index, RCX = counter. */
 static int edu_hv_counter(unsigned int cpu, unsigned int id, u64 *val)
 {
-	u64 a = HV_HC_MAGIC | HV_HC_COUNTER, b = cpu, c = id, d = 0;
+	u64 a = hv_hc_rax(HV_HC_COUNTER), b = cpu, c = id, d = 0;
 
 	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL)
 		asm volatile("vmcall"
@@ -81,7 +81,7 @@ static int edu_hv_counter(unsigned int cpu, unsigned int id, u64 *val)
 			     :
 			     : "memory");
 	*val = b;
-	return (int)(s64)a;
+	return (int)hv_hc_result(a);
 }
 
 /* Sum of each counter over the online CPUs; 0 or the hypercall's error. */

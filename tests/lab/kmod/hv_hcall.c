@@ -20,7 +20,7 @@ module_param(rdx, ullong, 0444);
 
 static int __init hv_hcall_init(void)
 {
-	u64 a = HV_HC_MAGIC | fn, b = rbx, c = rcx, d = rdx;
+	u64 a = hv_hc_rax(fn), b = rbx, c = rcx, d = rdx;
 	int cpu = get_cpu();
 
 	asm volatile("vmmcall"
@@ -28,8 +28,8 @@ static int __init hv_hcall_init(void)
 		     :
 		     : "memory");
 	put_cpu();
-	pr_info("hv_hcall: fn=%u rax=%lld rbx=%#llx cpu=%d\n", fn, (s64)a, b,
-		cpu);
+	pr_info("hv_hcall: fn=%u rax=%lld rbx=%#llx cpu=%d\n", fn,
+		hv_hc_result(a), b, cpu);
 	return -ECANCELED;
 }
 

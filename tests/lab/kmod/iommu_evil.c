@@ -108,13 +108,13 @@ static int __init iommu_evil_init(void)
 	h->npages = npages;
 	h->pool = spare;
 	h->root_page[0] = reserved; /* VT-d: page 0 of the chain */
-	a = HV_HC_MAGIC | HV_HC_IOMMU_SWAP;
+	a = hv_hc_rax(HV_HC_IOMMU_SWAP);
 	asm volatile("vmmcall"
 		     : "+a"(a), "+b"(b), "+c"(c), "+d"(d)
 		     :
 		     : "memory");
-	pr_info("iommu_evil: rax=%lld gen=%llu why=%llu where=%#llx\n", (s64)a,
-		b, c, d);
+	pr_info("iommu_evil: rax=%lld gen=%llu why=%llu where=%#llx\n",
+		hv_hc_result(a), b, c, d);
 	/* Stay loaded (rmmod it): a failing init makes busybox insmod try
 	 * a second load, which would issue the hypercall twice. */
 	return 0;
