@@ -78,11 +78,6 @@ static uint64_t sum_counter(const struct hv_host *h, enum hv_counter c)
 	return s;
 }
 
-static uint64_t hc_status(int err)
-{
-	return (uint64_t)(int64_t)-err;
-}
-
 /* The DMA-table hypercalls (hv_abi.h); 0 or a positive HV_E* code. */
 static int iommu_call(struct hv_host *h, uint32_t fn, struct hv_gprs *g)
 {
@@ -149,7 +144,7 @@ static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 			  struct hv_gprs *g)
 {
 	struct hv_host_cpu *c = &h->cpu[cpu];
-	uint32_t fn = (uint32_t)g->rax & HV_HC_FN_MASK;
+	uint32_t fn = hv_hc_fn(g->rax); /* 0 when not ours: unknown */
 	int err = 0;
 
 	if (e->cpl != 0) {
@@ -157,9 +152,6 @@ static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 		c->cnt[HV_CNT_DENY_HC]++;
 		return HV_ACT_INJECT_UD;
 	}
-	if ((g->rax >> 32) ||
-	    ((uint32_t)g->rax & HV_HC_MAGIC_MASK) != HV_HC_MAGIC)
-		fn = 0; /* not ours: unknown function */
 
 	switch (fn) {
 	case HV_HC_VERSION:
@@ -204,7 +196,7 @@ static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 		d = &h->cpu[g->rbx];
 		g->rbx = d->deny_gpa;
 		g->rcx = d->deny_rip;
-		g->rdx = (d->deny_seq << 8) | d->deny_acc;
+		g->rdx = hv_denial_pack(d->deny_seq, d->deny_acc);
 		break;
 	}
 	case HV_HC_LOCK:
@@ -240,7 +232,7 @@ static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 	}
 	if (err) {
 		c->cnt[HV_CNT_DENY_HC]++;
-		g->rax = hc_status(err);
+		g->rax = hv_hc_status(err);
 	} else {
 		g->rax = 0;
 	}

@@ -94,14 +94,14 @@ static void denial_log_fn(struct work_struct *w)
 		if (hv_hypercall(&hv_launch_state, HV_HC_LAST_DENIAL, &gpa,
 				 &rip, &info))
 			continue;
-		if ((info >> 8) == hv_deny_seq[cpu])
+		if (hv_denial_seq(info) == hv_deny_seq[cpu])
 			continue;
-		hv_deny_seq[cpu] = info >> 8;
+		hv_deny_seq[cpu] = hv_denial_seq(info);
 		pr_warn_ratelimited(
 		    "thinhv: cpu%u: refused %s of protected physical %#llx at "
 		    "%pS (%llu refused in total)\n",
-		    cpu, acc_name[min_t(u64, info & 7, 4)], gpa, (void *)rip,
-		    c);
+		    cpu, acc_name[min_t(u32, hv_denial_acc(info), 4)], gpa,
+		    (void *)rip, c);
 	}
 resched:
 	schedule_delayed_work(&denial_log_work, HZ);

@@ -337,10 +337,10 @@ undo:
 
 static s64 svm_hypercall(u32 fn, u64 *rbx, u64 *rcx, u64 *rdx)
 {
-	u64 rax = HV_HC_MAGIC | fn;
+	u64 rax = hv_hc_rax(fn);
 
 	svm_vmmcall(&rax, rbx, rcx, rdx);
-	return (s64)rax;
+	return hv_hc_result(rax);
 }
 
 static int svm_devirt(void *area)

@@ -493,10 +493,10 @@ out_cr4:
 
 static s64 vmx_hypercall(u32 fn, u64 *rbx, u64 *rcx, u64 *rdx)
 {
-	u64 rax = HV_HC_MAGIC | fn;
+	u64 rax = hv_hc_rax(fn);
 
 	vmx_vmcall(&rax, rbx, rcx, rdx);
-	return (s64)rax;
+	return hv_hc_result(rax);
 }
 
 static int vmx_devirt(void *area)
