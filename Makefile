@@ -40,7 +40,8 @@ OBJ = $(B)/obj
 include sources.mk
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)
-CLI_OBJS := $(CLI_SRCS:%.c=$(OBJ)/%.o) $(AUDIT_SRCS:%.c=$(OBJ)/%.o)
+AUDIT_OBJS := $(AUDIT_SRCS:%.c=$(OBJ)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(OBJ)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: all tools module check check-extended unit lint lab demo bench fuzz \
@@ -49,7 +50,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(OBJ)/%.o)
 
 all: tools module
 
-tools: $(B)/thinhv $(B)/libthinhv.a
+tools: $(B)/thinhv $(B)/libthinhv.a $(B)/libaudit.a
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -60,14 +61,23 @@ $(B)/libthinhv.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-# Commands and tests register themselves from constructors: link whole archive.
-$(B)/thinhv: $(CLI_OBJS) $(B)/libthinhv.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -Wl,--whole-archive $(B)/libthinhv.a \
-		-Wl,--no-whole-archive $(PKG_LIBS) -lcunit
+# The audit library sits on libthinhv.a (attest/lib, ACPI decoding), so
+# it comes first on a link line; libthinhv.a never needs it.
+$(B)/libaudit.a: $(AUDIT_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
 
-$(B)/unit_tests: $(UNIT_OBJS) $(B)/libthinhv.a
-	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(B)/libthinhv.a \
-		-Wl,--no-whole-archive $(PKG_LIBS) -lcunit
+# Commands (CLI_OBJS) and test suites (UNIT_OBJS) register themselves from
+# constructors and are linked as objects; the libraries hold no
+# constructors, so plain archives suffice. Only the tests link CUnit.
+$(B)/thinhv: $(CLI_OBJS) $(B)/libaudit.a $(B)/libthinhv.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libaudit.a $(B)/libthinhv.a \
+		$(PKG_LIBS)
+
+$(B)/unit_tests: $(UNIT_OBJS) $(B)/libaudit.a $(B)/libthinhv.a
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(B)/libaudit.a $(B)/libthinhv.a \
+		$(PKG_LIBS) -lcunit
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -8,7 +8,8 @@ LIB_SRCS := $(wildcard thinhv/pure/*.c) thinhv/host/hv_exit.c \
 	$(wildcard vtd/acpi/*.c vtd/pure/*.c vtd/host/*.c) \
 	$(wildcard attest/pure/*.c attest/lib/*.c) \
 	$(wildcard policy/pure/*.c policy/lib/*.c)
-# The audit library (inventory, findings, reports) under the CLI commands.
+# The audit library (inventory, findings, reports): build/libaudit.a, used
+# by the CLI commands and the unit tests.
 AUDIT_SRCS := $(wildcard auditcli/lib/*.c)
 CLI_SRCS := $(wildcard auditcli/cmd/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)

@@ -8,6 +8,7 @@
 
 #include "auditcli/lib/audit.h"
 #include "auditcli/cmd/cli.h"
+#include "auditcli/cmd/cli_audit.h"
 
 static const char compare_usage[] =
     "usage: thinhv compare [--json | --html] [--replay DIR | --record DIR]\n"
@@ -20,20 +21,20 @@ static const char compare_usage[] =
 
 static int compare_run(int argc, char **argv)
 {
-	struct audit_opts o;
+	struct cli_audit_opts o;
 	struct audit_src *src = NULL;
 	struct audit_inv inv;
 	struct audit_findings fs;
 	int rc;
 
-	rc = audit_parse_opts(argc, argv, &o, false, compare_usage);
+	rc = cli_audit_parse(argc, argv, &o, false, compare_usage);
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	if (o.baseline) {
 		cli_err("compare: --baseline is for scan and report");
 		return CLI_EXIT_ERROR;
 	}
-	rc = audit_load(&o, &src, &inv);
+	rc = cli_audit_load(&o, &src, &inv);
 	if (rc)
 		return rc;
 	audit_findings_eval(&inv, &fs);
@@ -53,7 +54,7 @@ static int compare_run(int argc, char **argv)
 		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
 	}
 	/* compare takes no --baseline: its output is not a scan. */
-	rc |= audit_finish(&o, NULL, src, &inv, &fs);
+	rc |= cli_audit_finish(&o, NULL, src, &inv, &fs);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 
 #include "auditcli/lib/audit.h"
 #include "auditcli/cmd/cli.h"
+#include "auditcli/cmd/cli_audit.h"
 #include "attest/lib/att.h"
 
 static const char report_usage[] =
@@ -114,7 +115,7 @@ static void check_report_binding(const uint8_t *bundle, size_t bundle_len,
 	free(canon);
 }
 
-static int attest_verdict(const struct audit_opts *o, struct report_att *a,
+static int attest_verdict(const struct cli_audit_opts *o, struct report_att *a,
 			  const struct audit_inv *inv,
 			  const struct audit_findings *fs)
 {
@@ -209,14 +210,14 @@ static void attestation_text(const struct report_att *att, int rc, FILE *f)
 
 static int report_run(int argc, char **argv)
 {
-	struct audit_opts o;
+	struct cli_audit_opts o;
 	struct audit_src *src = NULL;
 	struct audit_inv inv;
 	struct audit_findings fs;
 	struct report_att att;
 	int rc, arc;
 
-	rc = audit_parse_opts(argc, argv, &o, true, report_usage);
+	rc = cli_audit_parse(argc, argv, &o, true, report_usage);
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	if ((o.evidence || o.ak || o.nonce) &&
@@ -224,7 +225,7 @@ static int report_run(int argc, char **argv)
 		cli_err("report: --evidence, --ak and --nonce go together");
 		return CLI_EXIT_ERROR;
 	}
-	rc = audit_load(&o, &src, &inv);
+	rc = cli_audit_load(&o, &src, &inv);
 	if (rc)
 		return rc;
 	audit_findings_eval(&inv, &fs);
@@ -297,7 +298,7 @@ static int report_run(int argc, char **argv)
 		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
 		attestation_text(&att, rc, stdout);
 	}
-	rc |= audit_finish(&o, o.baseline, src, &inv, &fs);
+	rc |= cli_audit_finish(&o, o.baseline, src, &inv, &fs);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "auditcli/lib/audit.h"
 #include "auditcli/cmd/cli.h"
+#include "auditcli/cmd/cli_audit.h"
 
 static const char scan_usage[] =
     "usage: thinhv scan [--json | --html] [--record DIR | --replay DIR]\n"
@@ -20,16 +21,16 @@ static const char scan_usage[] =
 
 static int scan_run(int argc, char **argv)
 {
-	struct audit_opts o;
+	struct cli_audit_opts o;
 	struct audit_src *src = NULL;
 	struct audit_inv inv;
 	struct audit_findings fs;
 	int rc;
 
-	rc = audit_parse_opts(argc, argv, &o, false, scan_usage);
+	rc = cli_audit_parse(argc, argv, &o, false, scan_usage);
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
-	rc = audit_load(&o, &src, &inv);
+	rc = cli_audit_load(&o, &src, &inv);
 	if (rc)
 		return rc;
 	audit_findings_eval(&inv, &fs);
@@ -47,7 +48,7 @@ static int scan_run(int argc, char **argv)
 	} else {
 		audit_print_scan_text(&inv, &fs, stdout, cli_colour(stdout));
 	}
-	rc |= audit_finish(&o, o.baseline, src, &inv, &fs);
+	rc |= cli_audit_finish(&o, o.baseline, src, &inv, &fs);
 	return rc;
 }
 

@@ -293,30 +293,6 @@ void audit_table_add(struct audit_table *t, int sev, ...);
 void audit_table_print(const struct audit_table *t, FILE *f, bool colour);
 void audit_table_free(struct audit_table *t);
 
-/* Common scan-style option parsing shared by scan/compare/report. */
-struct audit_opts {
-	const char *record, *replay, *baseline, *pci_ids;
-	bool json, html, no_names;
-	const char *evidence, *ak, *nonce; /* report only */
-};
-
-/* Parses argv; returns 0, 1 for --help printed, or -1 on bad usage. */
-int audit_parse_opts(int argc, char **argv, struct audit_opts *o, bool report,
-		     const char *usage);
-
-/* Opens the source, fills names, gathers; returns CLI exit bits on error. */
-int audit_load(const struct audit_opts *o, struct audit_src **src,
-	       struct audit_inv *inv);
-
-/*
- * The common end of scan/compare/report: the --baseline diff (when baseline
- * is set; to stderr when stdout carries JSON/HTML), flush, free, and close
- * the source (writing a --record manifest). Returns CLI exit bits.
- */
-int audit_finish(const struct audit_opts *o, const char *baseline,
-		 struct audit_src *src, struct audit_inv *inv,
-		 struct audit_findings *fs);
-
 /* Scan sections, shared by scan and report. */
 void audit_print_scan_text(const struct audit_inv *inv,
 			   const struct audit_findings *fs, FILE *f,

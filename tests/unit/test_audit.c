@@ -4,9 +4,11 @@
  * recordings: golden text/JSON/HTML outputs compared exactly, every JSON
  * output validated against schema/, malformed recordings rejected with a
  * clear error, record->replay round trip on this host, exit bitmask, the
- * whole ACPI corpus through the DMAR/IVRS summary decoder (host userspace).
+ * whole ACPI corpus through the DMAR/IVRS summary decoder, and the audit
+ * library linked on its own (host userspace).
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 
 #include "unit.h"
 #include "attest/lib/att.h"
+#include "auditcli/lib/audit.h"
 
 #define SCAN_SCHEMA "thinhv-scan-v1.schema.json"
 
@@ -755,6 +758,79 @@ static void test_audit_fw_mutations(void)
 	}
 }
 
+/*
+ * The audit library on its own (build/libaudit.a, no CLI): a recording
+ * loads into the same inventory and findings the CLI reports, and a bad
+ * recording comes back as an error and a message naming the file and the
+ * line or byte, with nothing printed by the library itself.
+ */
+static void test_audit_library(void)
+{
+	static const struct {
+		const char *rec;
+		const char *where; /* what the message must name */
+	} bad[] = {
+		{ "bad-manifest",
+		  "THINHV-RECORDING:1: recording format version" },
+		{ "bad-config-size", "0000:01:00.0/config: 17 bytes" },
+		{ "no-such-recording", "not a thinhv recording" },
+	};
+	char dir[4096], err[768], errpath[128];
+	struct audit_src *src = NULL;
+	struct audit_inv inv;
+	struct audit_findings fs;
+	char *printed;
+	int saved, fd, rc;
+
+	snprintf(dir, sizeof(dir), "%s/tests/data/recordings/amd-server",
+		 unit_srcdir());
+	CU_ASSERT_EQUAL_FATAL(audit_src_open(&src, NULL, dir, err, sizeof(err)),
+			      0);
+	CU_ASSERT_TRUE(audit_src_replaying(src));
+	CU_ASSERT_EQUAL_FATAL(audit_gather(src, &inv, err, sizeof(err)), 0);
+	CU_ASSERT(inv.ndevs > 0);
+	audit_findings_eval(&inv, &fs);
+	/* scan --replay amd-server exits 3: HIGH and lower findings */
+	CU_ASSERT_EQUAL(audit_findings_exit(&fs), 3);
+	audit_findings_free(&fs);
+	audit_inv_free(&inv);
+	CU_ASSERT_EQUAL(audit_src_close(src), 0);
+
+	/* Errors: returned with a message, stderr left to the caller. */
+	snprintf(errpath, sizeof(errpath), "%s/lib.err", tmpdir);
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CU_ASSERT_FATAL(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/tests/data/recordings/%s",
+			 unit_srcdir(), bad[i].rec);
+		err[0] = '\0';
+		src = NULL;
+		rc = audit_src_open(&src, NULL, dir, err, sizeof(err));
+		if (!rc) {
+			rc = audit_gather(src, &inv, err, sizeof(err));
+			if (!rc)
+				audit_inv_free(&inv);
+			audit_src_close(src);
+		}
+		CU_ASSERT(rc < 0);
+		if (!strstr(err, bad[i].where))
+			fprintf(stdout, "\n  %s: '%s'\n", bad[i].rec, err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].where));
+	}
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	printed = slurp(errpath, NULL);
+	CU_ASSERT_PTR_NOT_NULL(printed);
+	if (printed)
+		CU_ASSERT_STRING_EQUAL(printed, "");
+	free(printed);
+}
+
 UNIT_SUITE(audit, init, cleanup, UNIT_TEST(test_audit_golden_outputs),
 	   UNIT_TEST(test_audit_malformed_recordings),
 	   UNIT_TEST(test_audit_baseline_diff),
@@ -764,4 +840,4 @@ UNIT_SUITE(audit, init, cleanup, UNIT_TEST(test_audit_golden_outputs),
 	   UNIT_TEST(test_audit_report_binding),
 	   UNIT_TEST(test_audit_record_replay_live),
 	   UNIT_TEST(test_audit_acpi_corpus),
-	   UNIT_TEST(test_audit_fw_mutations))
+	   UNIT_TEST(test_audit_fw_mutations), UNIT_TEST(test_audit_library))
