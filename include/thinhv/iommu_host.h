@@ -21,6 +21,7 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/host/hv_ranges.h"
+#include "thinhv/iommu_proto.h"
 
 #define IOMMU_HOST_MAX_UNITS 8
 #define IOMMU_HOST_RING 64
@@ -45,24 +46,14 @@ struct iommu_stage_hdr {
 
 struct iommu_host_unit {
 	volatile uint8_t *regs; /* register window (host mapping, UC) */
-	uint64_t cap, ecap;	/* VT-d CAP/ECAP; AMD-Vi: ecap = EFR */
-	uint32_t nfr, fro, iro; /* VT-d fault records, IOTLB registers */
 	uint16_t segment;
 	uint16_t pad;
-	/* AMD-Vi: live device table, command ring, event log, sync word. */
-	uint64_t *devtab;
-	uint8_t *cmdbuf;
-	uint8_t *evtlog;
-	volatile uint64_t *cw_sem;
-	uint64_t cw_pa, cw_seq;
-	uint32_t cmd_tail;
 	uint32_t root_page; /* VT-d: root table page in the active pool */
-	/* VT-d queued invalidation (when on, registers are not used). */
-	uint64_t *iq;
-	volatile uint32_t *iq_status;
-	uint64_t iq_status_pa;
-	uint32_t iq_tail, iq_seq;
-	uint32_t qi_on;
+	uint64_t *devtab;   /* AMD-Vi: the live device table */
+	/* CAP/ECAP (EFR), QI queue, command ring, event log: the kernel's
+	 * state at launch, host mode's alone after (vtd_proto.c,
+	 * amdvi_proto.c). */
+	struct iommu_proto proto;
 	uint64_t hw_overflow;
 };
 

@@ -1217,10 +1217,10 @@ static void host_vtd_setup(struct iommu_host *ih, struct fake_vtd *f,
 	f->regs = calloc(1, 0x1000);
 	f->iro = 0x100;
 	ih->unit[0].regs = f->regs;
-	ih->unit[0].ecap = 1; /* coherent: no flushes needed */
-	ih->unit[0].iro = f->iro;
-	ih->unit[0].nfr = 2;
-	ih->unit[0].fro = 0x200;
+	ih->unit[0].proto.ecap = VTD_ECAP_C; /* coherent: no flushes needed */
+	ih->unit[0].proto.iro = f->iro;
+	ih->unit[0].proto.nfr = 2;
+	ih->unit[0].proto.fro = 0x200;
 	/* Translation on, root pointer status set (one-shot status). */
 	*(uint32_t *)(f->regs + VTD_REG_GSTS) = VTD_GCMD_TE | VTD_GCMD_SRTP;
 }
@@ -1372,7 +1372,7 @@ static void test_host_drain_vtd(void)
 	CU_ASSERT_EQUAL(flt.sid, 0x28);
 	CU_ASSERT_EQUAL(flt.write, 1);
 	/* Host mode cleared it (F is write-1-to-clear at offset 12). */
-	CU_ASSERT_EQUAL(*(uint32_t *)(fr + 12), 0x80000000u);
+	CU_ASSERT_EQUAL(*(uint32_t *)(fr + VTD_FRCD_F_OFF), VTD_FRCD_F_DW);
 	CU_ASSERT_EQUAL(*(uint32_t *)(f.regs + VTD_REG_FSTS) & VTD_FSTS_PFO,
 			VTD_FSTS_PFO); /* the W1C write, as stored */
 	CU_ASSERT_EQUAL(ih->unit[0].hw_overflow, 1);
@@ -1382,7 +1382,7 @@ static void test_host_drain_vtd(void)
 	CU_ASSERT_EQUAL(flt.addr, 0x5000);
 	CU_ASSERT_EQUAL(flt.write, 0);
 	/* More pending records than the ring holds: the rest are counted. */
-	ih->unit[0].nfr = 80;
+	ih->unit[0].proto.nfr = 80;
 	for (uint32_t i = 0; i < 80; i++) {
 		*(uint64_t *)(fr + 16 * i) = 0x1000ull * (i + 1);
 		*(uint64_t *)(fr + 16 * i + 8) =
@@ -1409,7 +1409,7 @@ static void test_host_swap_vtd_qi(void)
 	uint8_t *pools[2] = { calloc(256, 4096), calloc(256, 4096) };
 	uint8_t *stage = calloc(256, 4096);
 	uint64_t *iq = aligned_alloc(4096, 4096);
-	static volatile uint32_t status;
+	static uint32_t status;
 	struct pol_compiled cc;
 	struct fake_vtd f = { 0 };
 	uint64_t root;
@@ -1419,11 +1419,11 @@ static void test_host_swap_vtd_qi(void)
 	memset(iq, 0, 4096);
 	f.iq = iq;
 	f.status = &status;
-	ih->unit[0].iq = iq;
-	ih->unit[0].iq_status = &status;
-	ih->unit[0].iq_status_pa = 0x7f00001000ull;
-	ih->unit[0].qi_on = 1;
-	ih->unit[0].iq_tail = 250; /* wraps during the swap */
+	ih->unit[0].proto.iq = iq;
+	ih->unit[0].proto.iq_status = &status;
+	ih->unit[0].proto.iq_status_pa = 0x7f00001000ull;
+	ih->unit[0].proto.qi_on = 1;
+	ih->unit[0].proto.iq_tail = 250; /* wraps during the swap */
 	f.head = 250;
 	*(uint64_t *)(f.regs + VTD_REG_IQT) = VTD_IQ_PTR(250);
 	CU_ASSERT_EQUAL_FATAL(pthread_create(&f.th, NULL, fake_vtd_run, &f), 0);
@@ -1437,7 +1437,7 @@ static void test_host_swap_vtd_qi(void)
 	CU_ASSERT_EQUAL(f.waits, 1);
 	CU_ASSERT_EQUAL(f.bad, 0);
 	CU_ASSERT_EQUAL(iq[2 * 252 + 1], 0x7f00001000ull); /* status address */
-	CU_ASSERT_EQUAL(ih->unit[0].iq_tail, 253);
+	CU_ASSERT_EQUAL(ih->unit[0].proto.iq_tail, 253);
 	/* Registers untouched: QI owns invalidation. */
 	CU_ASSERT_EQUAL(*(uint64_t *)(f.regs + VTD_REG_CCMD), 0);
 	CU_ASSERT_EQUAL(*(uint64_t *)(f.regs + f.iro + VTD_IOTLB_OFF), 0);

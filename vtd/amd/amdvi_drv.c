@@ -4,7 +4,9 @@
  * finds the IOMMUs in the IVRS table, installs a full device table (every
  * entry explicit: deny unless the policy says otherwise), the command buffer
  * and the event log, invalidates through the command buffer with a bounded
- * COMPLETION_WAIT, enables, and drains the event log.
+ * COMPLETION_WAIT, enables, and drains the event log. The command-ring and
+ * event-log protocols are vtd/host/amdvi_proto.c's, over this unit's
+ * accessor (iommu_hw.c).
  * AMD IOMMU spec rev 3.x sections 2.2 (tables), 2.4 (commands), 2.5 (events),
  * 3.4 (registers).
  */
@@ -12,14 +14,13 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/io.h>
-#include <linux/delay.h>
+#include <linux/slab.h>
 #include "vtd/common/iommu_drv.h"
 #include "thinhv/hw/amdvi_regs.h"
 #include "thinhv/acpi.h"
 #include "thinhv/thinhv_ioctl.h"
 
-#define DEVTAB_ORDER 9	 /* 2 MiB: 65536 entries of 32 bytes */
-#define RING_BYTES 4096u /* 256 commands / events of 16 bytes */
+#define DEVTAB_ORDER 9 /* 2 MiB: 65536 entries of 32 bytes */
 
 struct ivrs_walk {
 	struct hv_iommu *io;
@@ -121,16 +122,17 @@ static int amdvi_probe(struct hv_iommu *io)
 		u->regs = iommu_hw_map(u->base, u->size);
 		if (!u->regs)
 			return -ENOMEM;
+		iommu_hw_acc_init(u);
 		rc = hv_iommu_add_region(io, u->base, u->size,
 					 THINHV_RANGE_MMIO);
 		if (rc)
 			return rc;
 		ctrl = iommu_rd64(u->regs, AMDVI_REG_CONTROL);
-		u->ecap = iommu_rd64(u->regs, AMDVI_REG_EFR);
+		u->proto.ecap = iommu_rd64(u->regs, AMDVI_REG_EFR);
 		pr_info("thinhv: amd-vi unit %u (%04x:%02x:%02x.%u) at %#llx: "
 			"EFR %#llx control %#llx\n",
 			i, u->segment, u->devid >> 8, (u->devid >> 3) & 31,
-			u->devid & 7, u->base, u->ecap, ctrl);
+			u->devid & 7, u->base, u->proto.ecap, ctrl);
 		if (ctrl & AMDVI_CTRL_EN) {
 			pr_err("thinhv: refused: the OS already uses AMD-Vi "
 			       "unit %#llx (control %#llx): boot with "
@@ -152,6 +154,7 @@ static int amdvi_alloc(struct hv_iommu *io)
 
 	for (i = 0; i < io->nunits; i++) {
 		struct hv_iommu_unit *u = &io->unit[i];
+		struct iommu_proto *p = &u->proto;
 		void *va;
 
 		u->devtab_pages =
@@ -166,95 +169,46 @@ static int amdvi_alloc(struct hv_iommu *io)
 		rc = hv_iommu_add_region(io, u->devtab_pa, AMDVI_DEVTAB_BYTES,
 					 THINHV_RANGE_IOMMU);
 		if (!rc)
-			rc = hv_iommu_pool_alloc(io, &u->cmd_pa, &va);
+			rc = hv_iommu_pool_alloc(io, &p->cmd_pa, &va);
 		if (rc)
 			return rc;
-		u->cmdbuf = va;
-		rc = hv_iommu_pool_alloc(io, &u->evt_pa, &va);
+		p->cmdbuf = va;
+		rc = hv_iommu_pool_alloc(io, &p->evt_pa, &va);
 		if (rc)
 			return rc;
-		u->evtlog = va;
-		rc = hv_iommu_pool_alloc(io, &u->cw_pa, &va);
+		p->evtlog = va;
+		rc = hv_iommu_pool_alloc(io, &p->cw_pa, &va);
 		if (rc)
 			return rc;
-		u->cw_sem = va;
+		p->cw_sem = va;
 	}
 	return 0;
 }
 
-static int amdvi_cmd(struct hv_iommu_unit *u, uint64_t w0, uint64_t w1)
-{
-	uint32_t next = (u->cmd_tail + AMDVI_CMD_SIZE) % RING_BYTES;
-	uint32_t waited = 0;
-	uint64_t *slot;
-
-	/* Full when the tail would meet the head: wait, bounded. */
-	while ((iommu_rd64(u->regs, AMDVI_REG_CMD_HEAD) & AMDVI_PTR_MASK) ==
-	       next) {
-		if (waited >= HV_IOMMU_WAIT_US) {
-			pr_err("thinhv: amd-vi %#llx: command buffer stuck\n",
-			       u->base);
-			return -ETIMEDOUT;
-		}
-		udelay(10);
-		waited += 10;
-	}
-	slot = (uint64_t *)(u->cmdbuf + u->cmd_tail);
-	slot[0] = w0;
-	slot[1] = w1;
-	iommu_hw_flush(slot, AMDVI_CMD_SIZE);
-	u->cmd_tail = next;
-	iommu_wr64(u->regs, AMDVI_REG_CMD_TAIL, next);
-	return 0;
-}
-
-/* COMPLETION_WAIT storing a fresh sequence number; bounded wait for it. */
-static int amdvi_sync(struct hv_iommu_unit *u)
-{
-	uint64_t seq = ++u->cw_seq;
-	int rc;
-
-	rc = amdvi_cmd(u,
-		       (u->cw_pa & 0x000ffffffffffff8ull) | AMDVI_CW_STORE |
-			   AMDVI_CMD_OP(AMDVI_CMD_COMPLETION_WAIT),
-		       seq);
-	if (!rc)
-		rc = iommu_wait_mem64(u->cw_sem, seq, HV_IOMMU_WAIT_US);
-	if (rc)
-		pr_err("thinhv: amd-vi %#llx: COMPLETION_WAIT timed out\n",
-		       u->base);
-	return rc;
-}
-
-/* Invalidate every DTE the plan wrote and every domain's translations. */
+/* Invalidate every device id of this segment and every planned domain. */
 static int amdvi_invalidate(struct hv_iommu *io, struct hv_iommu_unit *u)
 {
+	uint64_t *devmap, *didmap;
 	uint32_t i;
-	int rc = 0;
+	int rc;
 
-	if (u->ecap & AMDVI_EFR_IA)
-		return amdvi_cmd(u, AMDVI_CMD_OP(AMDVI_CMD_INV_IOMMU_ALL), 0)
-			   ?: amdvi_sync(u);
-	for (i = 0; i < io->ndevs && !rc; i++) {
+	devmap = kcalloc(2 * 65536 / 64, sizeof(*devmap), GFP_KERNEL);
+	if (!devmap)
+		return -ENOMEM;
+	didmap = devmap + 65536 / 64;
+	for (i = 0; i < io->ndevs; i++) {
 		const struct pol_dev_id *d = &io->devs[i].id;
-		uint16_t devid =
-		    (uint16_t)(d->bus << 8 | d->device << 3 | d->function);
+		uint32_t devid = d->bus << 8 | d->device << 3 | d->function;
 
-		if (d->segment != u->segment)
-			continue;
-		rc = amdvi_cmd(
-		    u, devid | AMDVI_CMD_OP(AMDVI_CMD_INV_DEVTAB_ENTRY), 0);
-		/* Keep room in the ring: sync every 128 commands. */
-		if (!rc && (i % 128) == 127)
-			rc = amdvi_sync(u);
+		if (d->segment == u->segment)
+			devmap[devid / 64] |= 1ull << (devid % 64);
 	}
-	for (i = 0; i < io->plan->ndom && !rc; i++)
-		rc =
-		    amdvi_cmd(u,
-			      ((uint64_t)io->plan->dom[i].did << 32) |
-				  AMDVI_CMD_OP(AMDVI_CMD_INV_IOMMU_PAGES),
-			      AMDVI_INV_ALL_ADDR | AMDVI_INV_PDE | AMDVI_INV_S);
-	return rc ?: amdvi_sync(u);
+	for (i = 0; i < io->plan->ndom; i++)
+		didmap[io->plan->dom[i].did / 64] |=
+		    1ull << (io->plan->dom[i].did % 64);
+	rc = amdvi_inval(&u->acc, &u->proto, devmap, didmap);
+	kfree(devmap);
+	return rc;
 }
 
 static int amdvi_enable_unit(struct hv_iommu *io, struct hv_iommu_unit *u)
@@ -268,8 +222,9 @@ static int amdvi_enable_unit(struct hv_iommu *io, struct hv_iommu_unit *u)
 	if (rc)
 		return rc;
 	/* Tables reach memory before the IOMMU may read them. */
-	iommu_hw_flush(u->devtab, AMDVI_DEVTAB_BYTES);
-	iommu_hw_flush(io->pool_va, (size_t)io->pool_used * PAGE_SIZE);
+	amdvi_tables_visible(&u->acc, u->devtab, AMDVI_DEVTAB_BYTES);
+	amdvi_tables_visible(&u->acc, io->pool_va,
+			     (size_t)io->pool_used * PAGE_SIZE);
 
 	ctrl = iommu_rd64(u->regs, AMDVI_REG_CONTROL);
 	ctrl &= ~(AMDVI_CTRL_EN | AMDVI_CTRL_CMDBUF_EN | AMDVI_CTRL_EVTLOG_EN |
@@ -281,14 +236,14 @@ static int amdvi_enable_unit(struct hv_iommu *io, struct hv_iommu_unit *u)
 		   (u->devtab_pa & AMDVI_BASE_MASK) |
 		       AMDVI_DEVTAB_SIZE(AMDVI_DEVTAB_BYTES / 4096));
 	iommu_wr64(u->regs, AMDVI_REG_CMDBUF,
-		   (u->cmd_pa & AMDVI_BASE_MASK) | AMDVI_LEN_256);
+		   (u->proto.cmd_pa & AMDVI_BASE_MASK) | AMDVI_LEN_256);
 	iommu_wr64(u->regs, AMDVI_REG_EVTLOG,
-		   (u->evt_pa & AMDVI_BASE_MASK) | AMDVI_LEN_256);
+		   (u->proto.evt_pa & AMDVI_BASE_MASK) | AMDVI_LEN_256);
 	iommu_wr64(u->regs, AMDVI_REG_CMD_HEAD, 0);
 	iommu_wr64(u->regs, AMDVI_REG_CMD_TAIL, 0);
 	iommu_wr64(u->regs, AMDVI_REG_EVT_HEAD, 0);
 	iommu_wr64(u->regs, AMDVI_REG_EVT_TAIL, 0);
-	u->cmd_tail = 0;
+	u->proto.cmd_tail = 0;
 	/* No exclusion range: it would bypass translation. */
 	iommu_wr64(u->regs, AMDVI_REG_EXCL_BASE, 0);
 	iommu_wr64(u->regs, AMDVI_REG_EXCL_LIMIT, 0);
@@ -320,52 +275,54 @@ static int amdvi_enable(struct hv_iommu *io)
 	return 0;
 }
 
+struct amdvi_drain_ctx {
+	struct hv_iommu *io;
+	struct hv_iommu_unit *u;
+	uint32_t unit;
+};
+
+static void amdvi_record(void *ctx, uint64_t lo, uint64_t hi)
+{
+	struct amdvi_drain_ctx *c = ctx;
+	uint8_t ev[AMDVI_EVT_SIZE];
+	struct iommu_fault f;
+
+	hv_put_le64(ev, lo);
+	hv_put_le64(ev + 8, hi);
+	if (amdvi_event_decode(ev, &f) == -ENOENT)
+		return;
+	f.segment = c->u->segment;
+	f.unit = (uint8_t)c->unit;
+	hv_iommu_record(c->io, &f);
+}
+
 /*
  * Called with io->lock held. The event log lives in protected memory:
- * after launch only host mode could read it (proposed hypercall), so the
- * OS side reports the hardware's overflow bit and tail only.
+ * after launch only host mode reads it (iommu_host_drain), so the OS side
+ * then reports the hardware's overflow bit only, once.
  */
 static void amdvi_drain(struct hv_iommu *io)
 {
-	bool ro = READ_ONCE(hv_iommu_launched);
-	uint32_t i;
+	struct amdvi_drain_ctx c = { io, NULL, 0 };
+	bool overflow;
 
-	for (i = 0; i < io->nunits; i++) {
-		struct hv_iommu_unit *u = &io->unit[i];
-		uint32_t head, tail;
-		uint64_t sts;
-
-		if (!u->regs || !u->enabled)
+	for (c.unit = 0; c.unit < io->nunits; c.unit++) {
+		c.u = &io->unit[c.unit];
+		if (!c.u->regs || !c.u->enabled)
 			continue;
-		sts = iommu_rd64(u->regs, AMDVI_REG_STATUS);
-		if (sts & AMDVI_STS_EVT_OVERFLOW) {
-			if (!u->last_hi)
-				u->hw_overflow++;
-			u->last_hi = 1;
-			if (!ro)
-				iommu_wr64(u->regs, AMDVI_REG_STATUS,
-					   AMDVI_STS_EVT_OVERFLOW);
-		}
-		if (ro)
-			continue;
-		head = (uint32_t)(iommu_rd64(u->regs, AMDVI_REG_EVT_HEAD) &
-				  AMDVI_PTR_MASK);
-		tail = (uint32_t)(iommu_rd64(u->regs, AMDVI_REG_EVT_TAIL) &
-				  AMDVI_PTR_MASK);
-		while (head != tail && head < RING_BYTES) {
-			uint8_t *ev = u->evtlog + head;
-			struct iommu_fault f;
-			int rc = amdvi_event_decode(ev, &f);
-
-			if (rc != -ENOENT) {
-				f.segment = u->segment;
-				f.unit = (uint8_t)i;
-				hv_iommu_record(io, &f);
+		if (READ_ONCE(hv_iommu_launched)) {
+			if ((iommu_rd64(c.u->regs, AMDVI_REG_STATUS) &
+			     AMDVI_STS_EVT_OVERFLOW) &&
+			    !c.u->last_hi) {
+				c.u->hw_overflow++;
+				c.u->last_hi = 1;
 			}
-			memset(ev, 0, AMDVI_EVT_SIZE);
-			head = (head + AMDVI_EVT_SIZE) % RING_BYTES;
+			continue;
 		}
-		iommu_wr64(u->regs, AMDVI_REG_EVT_HEAD, head);
+		amdvi_event_drain(&c.u->acc, &c.u->proto, amdvi_record, &c,
+				  &overflow);
+		if (overflow)
+			c.u->hw_overflow++;
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 #include "thinhv/iommu.h"
 #include "thinhv/iommu_host.h"
+#include "thinhv/iommu_proto.h"
 
 #define HV_IOMMU_MAX_UNITS 8
 #define HV_IOMMU_MAX_DEVS 1024
@@ -28,29 +29,20 @@ struct hv_iommu_unit {
 	uint64_t base, size; /* register window */
 	void __iomem *regs;
 	uint16_t segment;
-	uint16_t devid;	    /* AMD-Vi: the IOMMU's own PCI function */
-	uint64_t cap, ecap; /* VT-d CAP/ECAP; AMD-Vi: ecap = EFR */
+	uint16_t devid; /* AMD-Vi: the IOMMU's own PCI function */
 	bool enabled;
 	uint8_t levels, max_leaf; /* what this unit can walk */
+	/* CAP/ECAP (EFR), queues and rings: what the protocols of
+	 * vtd/host/{vtd,amdvi}_proto.c keep; host mode's at launch. */
+	struct iommu_proto proto;
+	struct iommu_acc acc; /* iommu_hw.c over regs */
 	/* VT-d */
 	struct vtd_tables vt;
-	uint32_t nfr, fro, iro;
-	uint64_t *iq; /* queued invalidation (ECAP.QI), or NULL */
-	uint64_t iq_pa;
-	volatile uint32_t *iq_status;
-	uint64_t iq_status_pa;
-	uint32_t iq_tail, iq_seq;
-	bool qi_on;
 	/* AMD-Vi */
 	uint64_t *devtab;
 	uint64_t devtab_pa;
 	struct page *devtab_pages;
-	bool devtab_live; /* the unit was given its address: never free */
-	uint8_t *cmdbuf, *evtlog;
-	uint64_t cmd_pa, evt_pa;
-	uint32_t cmd_tail;
-	uint64_t *cw_sem; /* completion-wait store target */
-	uint64_t cw_pa, cw_seq;
+	bool devtab_live;     /* the unit was given its address: never free */
 	uint64_t hw_overflow; /* fault/event overflows reported by hardware */
 	uint64_t last_lo,
 	    last_hi; /* last fault record seen (read-only drain) */
@@ -143,14 +135,9 @@ uint32_t iommu_rd32(void __iomem *regs, uint32_t off);
 uint64_t iommu_rd64(void __iomem *regs, uint32_t off);
 void iommu_wr32(void __iomem *regs, uint32_t off, uint32_t val);
 void iommu_wr64(void __iomem *regs, uint32_t off, uint64_t val);
-/* Poll until (reg & mask) == want; -ETIMEDOUT after timeout_us. */
-int iommu_wait32(void __iomem *regs, uint32_t off, uint32_t mask, uint32_t want,
-		 unsigned int timeout_us);
-int iommu_wait64(void __iomem *regs, uint32_t off, uint64_t mask, uint64_t want,
-		 unsigned int timeout_us);
-/* Poll a memory word the IOMMU writes (AMD-Vi completion wait). */
-int iommu_wait_mem64(const uint64_t *p, uint64_t want, unsigned int timeout_us);
 /* Make table writes visible to a non-coherent walker, then order. */
 void iommu_hw_flush(const void *va, size_t len);
+/* u->acc over u->regs: waits bounded by HV_IOMMU_WAIT_US, pr_err log. */
+void iommu_hw_acc_init(struct hv_iommu_unit *u);
 
 #endif /* THINHV_IOMMU_DRV_H */

@@ -464,27 +464,12 @@ static int host_setup(struct hv_iommu *io, struct hv_launch *l)
 				      AMDVI_DEVTAB_BYTES, HV_ACC_R | HV_ACC_W,
 				      HV_MT_WB);
 		hu->regs = (volatile uint8_t __force *)u->regs;
-		hu->cap = u->cap;
-		hu->ecap = u->ecap;
-		hu->nfr = u->nfr;
-		hu->fro = u->fro;
-		hu->iro = u->iro;
 		hu->segment = u->segment;
 		hu->devtab = u->devtab;
-		hu->cmdbuf = u->cmdbuf;
-		hu->evtlog = u->evtlog;
-		hu->cw_sem = u->cw_sem;
-		hu->cw_pa = u->cw_pa;
-		hu->cw_seq = u->cw_seq;
-		hu->cmd_tail = u->cmd_tail;
 		hu->root_page =
 		    (uint32_t)((u->vt.root_pa - io->pool_pa) >> PAGE_SHIFT);
-		hu->iq = u->iq;
-		hu->iq_status = u->iq_status;
-		hu->iq_status_pa = u->iq_status_pa;
-		hu->iq_tail = u->iq_tail;
-		hu->iq_seq = u->iq_seq;
-		hu->qi_on = u->qi_on;
+		/* Queue, ring, sequence numbers: host mode's from here on. */
+		hu->proto = u->proto;
 	}
 	if (rc)
 		return rc;
@@ -931,7 +916,7 @@ static int status_get(char *buf, const struct kernel_param *kp)
 		    buf + len, PAGE_SIZE - len,
 		    "unit %u base %#llx enabled %d overflow %llu qi %d\n", i,
 		    g_io->unit[i].base, g_io->unit[i].enabled,
-		    g_io->unit[i].hw_overflow, g_io->unit[i].qi_on);
+		    g_io->unit[i].hw_overflow, g_io->unit[i].proto.qi_on);
 	for (i = 0; i < g_io->nregions; i++)
 		len += scnprintf(
 		    buf + len, PAGE_SIZE - len, "region %#llx %#llx %s\n",

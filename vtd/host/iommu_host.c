@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * iommu_host.c - IOMMU work in HOST MODE (hypercalls, see iommu_host.h):
- * the staged-table checker, the table switch with its invalidations, and
- * the fault / event drain. Compiled with the host-mode flags (vtd/kbuild.mk):
- * it calls only itself and hv_ranges.c, touches only struct iommu_host and
- * what it points to (mapped in the private host page table), and every
- * hardware wait is bounded by the TSC. Also built into the unit tests.
+ * the staged-table checker, the table switch, and the fault / event drain.
+ * The register protocols themselves are vtd_proto.c's and amdvi_proto.c's,
+ * over the host-mode accessor below (the host mapping, waits bounded by
+ * the TSC). Compiled with the host-mode flags (THINHV_HOST_OBJS in Kbuild):
+ * it calls only the host-mode objects, touches only struct iommu_host and
+ * what it points to (mapped in the private host page table). Also built
+ * into the unit tests.
  * VT-d spec 4.1 sec. 6.5, 9.1, 9.3, 9.8, 10.4; AMD IOMMU 3.x sec. 2.2, 2.4.
  */
 #include "thinhv/compat.h"
@@ -20,7 +22,6 @@
 #define MEMO_ROOT 8  /* VT-d root table */
 #define MEMO_CTX 9   /* VT-d context table */
 #define WAIT_MS 100u /* every hardware wait */
-#define AMD_RING_BYTES 4096u
 
 _Static_assert(sizeof(struct iommu_stage_hdr) % 8 == 0, "header in words");
 
@@ -196,9 +197,10 @@ int iommu_check_vtd_root(struct iommu_check *c, uint64_t root_pa)
 			if (!(cl & VTD_CTX_LO_P) ||
 			    (cl & ~(VTD_CTX_LO_SLPTPTR_MASK | VTD_CTX_LO_P)))
 				return bad(c, IOMMU_BAD_ENTRY, cl);
-			if ((ch & ~0xffff07ull) || (ch & 7) != aw)
+			if ((ch & ~VTD_CTX_HI_AW_DID_MASK) ||
+			    VTD_CTX_HI_AW_GET(ch) != aw)
 				return bad(c, IOMMU_BAD_BITS, ch);
-			if (!(ch >> 8))
+			if (!VTD_CTX_HI_DID_GET(ch))
 				return bad(c, IOMMU_BAD_DOMAIN, ch);
 			rc = walk(c, cl & VTD_CTX_LO_SLPTPTR_MASK, c->levels);
 			if (rc)
@@ -216,7 +218,7 @@ int iommu_check_dte(struct iommu_check *c, const uint64_t dte[4])
 	/* V=0 or TV=0 lets the device through untranslated. */
 	if (!(q0 & AMDVI_DTE0_V) || !(q0 & AMDVI_DTE0_TV))
 		return bad(c, IOMMU_BAD_ENTRY, q0);
-	if (dte[2] || dte[3] || (dte[1] & ~0xffffull))
+	if (dte[2] || dte[3] || (dte[1] & ~AMDVI_DTE1_DOMAIN(0xffff)))
 		return bad(c, IOMMU_BAD_BITS, dte[1] | dte[2] | dte[3]);
 	if (mode == 0) {
 		/* Translation off: IR/IW would grant all of memory. */
@@ -229,7 +231,7 @@ int iommu_check_dte(struct iommu_check *c, const uint64_t dte[4])
 		return bad(c, IOMMU_BAD_BITS, q0);
 	if (mode != c->levels)
 		return bad(c, IOMMU_BAD_LEVELS, q0);
-	if (!(dte[1] & 0xffff))
+	if (!AMDVI_DTE1_DOMAIN_GET(dte[1]))
 		return bad(c, IOMMU_BAD_DOMAIN, q0);
 	return iommu_check_pt(c, q0 & AMDVI_DTE0_PTR_MASK);
 }
@@ -254,57 +256,6 @@ static inline void barrier_full(void)
 	__asm__ __volatile__("mfence" ::: "memory");
 }
 
-static uint32_t rd32(const struct iommu_host_unit *u, uint32_t off)
-{
-	return *(volatile const uint32_t *)(u->regs + off);
-}
-
-static uint64_t rd64(const struct iommu_host_unit *u, uint32_t off)
-{
-	return *(volatile const uint64_t *)(u->regs + off);
-}
-
-static void wr32(struct iommu_host_unit *u, uint32_t off, uint32_t v)
-{
-	*(volatile uint32_t *)(u->regs + off) = v;
-}
-
-static void wr64(struct iommu_host_unit *u, uint32_t off, uint64_t v)
-{
-	*(volatile uint64_t *)(u->regs + off) = v;
-}
-
-static uint64_t deadline(const struct iommu_host *ih)
-{
-	return tsc() + ih->tsc_per_ms * WAIT_MS;
-}
-
-static int wait32(const struct iommu_host *ih, struct iommu_host_unit *u,
-		  uint32_t off, uint32_t mask, uint32_t want)
-{
-	uint64_t end = deadline(ih);
-
-	while ((rd32(u, off) & mask) != want) {
-		if (tsc() > end)
-			return -ETIMEDOUT;
-		relax();
-	}
-	return 0;
-}
-
-static int wait64(const struct iommu_host *ih, struct iommu_host_unit *u,
-		  uint32_t off, uint64_t mask, uint64_t want)
-{
-	uint64_t end = deadline(ih);
-
-	while ((rd64(u, off) & mask) != want) {
-		if (tsc() > end)
-			return -ETIMEDOUT;
-		relax();
-	}
-	return 0;
-}
-
 /* Copy without the compiler's memcpy (host mode has no kernel text). */
 static void copy_words(uint64_t *dst, const volatile uint64_t *src, size_t n)
 {
@@ -322,7 +273,7 @@ static void zero_words(uint64_t *dst, size_t n)
 		((volatile uint64_t *)dst)[i] = 0;
 }
 
-/* Non-coherent walkers (VT-d ECAP.C = 0) need the lines written back. */
+/* Write the lines back for a walker that does not snoop (iommu_proto.h). */
 static void flush_range(const void *va, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)((uintptr_t)va & ~63ul);
@@ -359,135 +310,113 @@ static void check_init(const struct iommu_host *ih, struct iommu_check *c,
 	iommu_check_begin(c);
 }
 
-/*
- * VT-d queued invalidation (the unit had QI on at launch: the registers
- * must not be used then): global context cache, global IOTLB, then a wait
- * descriptor storing a fresh sequence number; bounded wait for it.
- */
-static int vtd_qi_all(const struct iommu_host *ih, struct iommu_host_unit *u)
+static void did_mark(struct iommu_host *ih, uint64_t q1)
 {
-	uint64_t d[3][2] = { { VTD_DESC_CC_GLOBAL, 0 },
-			     { VTD_DESC_IOTLB_GLOBAL, 0 },
-			     { 0, 0 } };
-	uint32_t seq = ++u->iq_seq, i;
-	uint64_t end;
+	uint32_t did = AMDVI_DTE1_DOMAIN_GET(q1);
 
-	d[2][0] = VTD_DESC_WAIT(seq);
-	d[2][1] = u->iq_status_pa;
-	for (i = 0; i < 3; i++) {
-		volatile uint64_t *slot = &u->iq[2 * u->iq_tail];
+	ih->didmap[did / 64] |= 1ull << (did % 64);
+}
 
-		slot[0] = d[i][0];
-		slot[1] = d[i][1];
-		u->iq_tail = (u->iq_tail + 1) % VTD_IQ_ENTRIES;
-	}
-	if (!(u->ecap & 1))
-		flush_range(u->iq, VTD_IQ_ENTRIES * 16);
-	barrier_full();
-	wr64(u, VTD_REG_IQT, VTD_IQ_PTR(u->iq_tail));
-	end = deadline(ih);
-	while (*u->iq_status != seq) {
-		if (rd32(u, VTD_REG_FSTS) & VTD_FSTS_IQE)
-			return -EIO;
+/* ---- the host-mode accessor for vtd_proto.c / amdvi_proto.c ---- */
+
+struct host_acc {
+	const struct iommu_host *ih;
+	struct iommu_host_unit *u;
+};
+
+static uint32_t h_rd32(const struct iommu_acc *a, uint32_t off)
+{
+	const struct host_acc *h = a->ctx;
+
+	return *(volatile const uint32_t *)(h->u->regs + off);
+}
+
+static uint64_t h_rd64(const struct iommu_acc *a, uint32_t off)
+{
+	const struct host_acc *h = a->ctx;
+
+	return *(volatile const uint64_t *)(h->u->regs + off);
+}
+
+static void h_wr32(const struct iommu_acc *a, uint32_t off, uint32_t v)
+{
+	const struct host_acc *h = a->ctx;
+
+	*(volatile uint32_t *)(h->u->regs + off) = v;
+}
+
+static void h_wr64(const struct iommu_acc *a, uint32_t off, uint64_t v)
+{
+	const struct host_acc *h = a->ctx;
+
+	*(volatile uint64_t *)(h->u->regs + off) = v;
+}
+
+/* Every hardware wait: WAIT_MS by the TSC. */
+static int h_wait(const struct iommu_acc *a, const struct iommu_wait *w)
+{
+	const struct host_acc *h = a->ctx;
+	uint64_t end = tsc() + h->ih->tsc_per_ms * WAIT_MS;
+	int met;
+
+	while (!(met = iommu_wait_met(a, w))) {
 		if (tsc() > end)
 			return -ETIMEDOUT;
 		relax();
 	}
-	return 0;
+	return met < 0 ? met : 0;
 }
 
-/* VT-d: point every unit at its new root, then invalidate everything. */
+static void h_flush(const struct iommu_acc *a, const void *va, size_t len)
+{
+	flush_range(va, len);
+}
+
+static void h_fence(const struct iommu_acc *a)
+{
+	barrier_full();
+}
+
+/* No log in host mode: a failure is the hypercall's return value. */
+static void host_acc(struct iommu_acc *a, struct host_acc *h,
+		     const struct iommu_host *ih, struct iommu_host_unit *u)
+{
+	h->ih = ih;
+	h->u = u;
+	a->ctx = h;
+	a->rd32 = h_rd32;
+	a->rd64 = h_rd64;
+	a->wr32 = h_wr32;
+	a->wr64 = h_wr64;
+	a->wait = h_wait;
+	a->flush = h_flush;
+	a->fence = h_fence;
+	a->log = NULL;
+}
+
+/* VT-d: point every unit at its new root (vtd_switch_root: tables
+ * visible, write buffer, SRTP, context cache then IOTLB). */
 static int vtd_switch(struct iommu_host *ih, uint32_t pool,
 		      const struct iommu_stage_hdr *hdr)
 {
+	struct iommu_acc a;
+	struct host_acc h;
 	uint32_t i;
 	int rc;
 
 	for (i = 0; i < ih->nunits; i++) {
 		struct iommu_host_unit *u = &ih->unit[i];
-		uint64_t root = ih->pool_pa[pool] + hdr->root_page[i] * PAGE;
-		uint32_t sts = rd32(u, VTD_REG_GSTS) & VTD_GSTS_PERSIST;
 
-		if (!(u->ecap & 1)) /* ECAP.C = 0: walks do not snoop */
-			flush_range(ih->pool_va[pool],
-				    (size_t)ih->pool_pages * PAGE);
-		wr64(u, VTD_REG_RTADDR, root | VTD_RTADDR_TTM_LEGACY);
-		wr32(u, VTD_REG_GCMD, sts | VTD_GCMD_SRTP);
-		rc = wait32(ih, u, VTD_REG_GSTS, VTD_GCMD_SRTP, VTD_GCMD_SRTP);
-		if (!rc && (u->cap & VTD_CAP_RWBF)) {
-			wr32(u, VTD_REG_GCMD, sts | VTD_GCMD_WBF);
-			rc = wait32(ih, u, VTD_REG_GSTS, VTD_GCMD_WBF, 0);
-		}
-		if (rc)
-			return rc;
+		host_acc(&a, &h, ih, u);
 		u->root_page = hdr->root_page[i];
-		if (u->qi_on) {
-			rc = vtd_qi_all(ih, u);
-			if (rc)
-				return rc;
-			continue;
-		}
-		/* Global context cache, then global IOTLB (sec. 6.5.1). */
-		wr64(u, VTD_REG_CCMD, VTD_CCMD_ICC | VTD_CCMD_CIRG_GLOBAL);
-		rc = wait64(ih, u, VTD_REG_CCMD, VTD_CCMD_ICC, 0);
-		if (rc)
-			return rc;
-		wr64(u, u->iro + VTD_IOTLB_OFF,
-		     VTD_IOTLB_IVT | VTD_IOTLB_IIRG_GLOBAL | VTD_IOTLB_DR |
-			 VTD_IOTLB_DW);
-		rc = wait64(ih, u, u->iro + VTD_IOTLB_OFF, VTD_IOTLB_IVT, 0);
+		rc = vtd_switch_root(
+		    &a, &u->proto,
+		    ih->pool_pa[pool] + (uint64_t)hdr->root_page[i] * PAGE,
+		    ih->pool_va[pool], (size_t)ih->pool_pages * PAGE);
 		if (rc)
 			return rc;
 	}
 	return 0;
-}
-
-static int amd_cmd(struct iommu_host *ih, struct iommu_host_unit *u,
-		   uint64_t w0, uint64_t w1)
-{
-	uint32_t next = (u->cmd_tail + AMDVI_CMD_SIZE) % AMD_RING_BYTES;
-	uint64_t end = deadline(ih);
-	volatile uint64_t *slot;
-
-	while ((rd64(u, AMDVI_REG_CMD_HEAD) & AMDVI_PTR_MASK) == next) {
-		if (tsc() > end)
-			return -ETIMEDOUT;
-		relax();
-	}
-	slot = (volatile uint64_t *)(u->cmdbuf + u->cmd_tail);
-	slot[0] = w0;
-	slot[1] = w1;
-	flush_range((const void *)slot, AMDVI_CMD_SIZE);
-	u->cmd_tail = next;
-	wr64(u, AMDVI_REG_CMD_TAIL, next);
-	return 0;
-}
-
-static int amd_sync(struct iommu_host *ih, struct iommu_host_unit *u)
-{
-	uint64_t seq = ++u->cw_seq, end;
-	int rc;
-
-	rc = amd_cmd(ih, u,
-		     (u->cw_pa & 0x000ffffffffffff8ull) | AMDVI_CW_STORE |
-			 AMDVI_CMD_OP(AMDVI_CMD_COMPLETION_WAIT),
-		     seq);
-	if (rc)
-		return rc;
-	end = deadline(ih);
-	while (*u->cw_sem != seq) {
-		if (tsc() > end)
-			return -ETIMEDOUT;
-		relax();
-	}
-	return 0;
-}
-
-static void did_mark(struct iommu_host *ih, uint64_t q1)
-{
-	uint32_t did = (uint32_t)(q1 & 0xffff);
-
-	ih->didmap[did / 64] |= 1ull << (did % 64);
 }
 
 /*
@@ -496,9 +425,11 @@ static void did_mark(struct iommu_host *ih, uint64_t q1)
  * changed since the first pass becomes deny), then invalidate.
  */
 static int amd_switch(struct iommu_host *ih, struct iommu_check *c,
-		      uint32_t *denied)
+		      uint32_t pool, uint32_t npages, uint32_t *denied)
 {
-	uint32_t i, k, changed = 0;
+	struct iommu_acc a;
+	struct host_acc h;
+	uint32_t i, k;
 	int rc = 0;
 
 	for (i = 0; i < HV_ARRAY_SIZE(ih->didmap); i++) {
@@ -529,42 +460,18 @@ static int amd_switch(struct iommu_host *ih, struct iommu_check *c,
 			((volatile uint64_t *)live)[2] = e[2];
 			((volatile uint64_t *)live)[1] = e[1];
 			((volatile uint64_t *)live)[0] = e[0];
-			changed++;
 		}
-		flush_range(u->devtab, AMDVI_DEVTAB_BYTES);
+		host_acc(&a, &h, ih, u);
+		amdvi_tables_visible(&a, u->devtab, AMDVI_DEVTAB_BYTES);
 	}
+	/* The page tables the new entries point at (the copied pages). */
+	host_acc(&a, &h, ih, &ih->unit[0]);
+	amdvi_tables_visible(&a, ih->pool_va[pool] + ih->reserved * PAGE,
+			     (size_t)npages * PAGE);
 	for (k = 0; k < ih->nunits && !rc; k++) {
-		struct iommu_host_unit *u = &ih->unit[k];
-
-		if (u->ecap & AMDVI_EFR_IA) {
-			rc = amd_cmd(ih, u,
-				     AMDVI_CMD_OP(AMDVI_CMD_INV_IOMMU_ALL), 0);
-			if (!rc)
-				rc = amd_sync(ih, u);
-			continue;
-		}
-		for (i = 0; i < AMDVI_DEVTAB_ENTRIES && !rc && changed; i++) {
-			if (!(ih->devmap[i / 64] & (1ull << (i % 64))))
-				continue;
-			rc = amd_cmd(
-			    ih, u, i | AMDVI_CMD_OP(AMDVI_CMD_INV_DEVTAB_ENTRY),
-			    0);
-			if (!rc && (i % 128) == 127)
-				rc = amd_sync(ih, u);
-		}
-		for (i = 0; i < 65536 && !rc; i++) {
-			if (!(ih->didmap[i / 64] & (1ull << (i % 64))))
-				continue;
-			rc = amd_cmd(
-			    ih, u,
-			    ((uint64_t)i << 32) |
-				AMDVI_CMD_OP(AMDVI_CMD_INV_IOMMU_PAGES),
-			    AMDVI_INV_ALL_ADDR | AMDVI_INV_PDE | AMDVI_INV_S);
-			if (!rc && (i % 128) == 127)
-				rc = amd_sync(ih, u);
-		}
-		if (!rc)
-			rc = amd_sync(ih, u);
+		host_acc(&a, &h, ih, &ih->unit[k]);
+		rc =
+		    amdvi_inval(&a, &ih->unit[k].proto, ih->devmap, ih->didmap);
 	}
 	return rc;
 }
@@ -620,7 +527,7 @@ int iommu_host_swap(struct iommu_host *ih)
 			if (rc)
 				goto bad;
 		}
-		rc = amd_switch(ih, &c, &denied);
+		rc = amd_switch(ih, &c, pool, hdr.npages, &denied);
 	}
 	/* Past the switch the new pool is live, even after a timeout. */
 	ih->active = pool;
@@ -656,50 +563,34 @@ static void ring_push(struct iommu_host *ih, uint64_t lo, uint64_t hi,
 	ih->rcount++;
 }
 
-static void vtd_collect(struct iommu_host *ih, uint32_t k)
+struct host_drain {
+	struct iommu_host *ih;
+	uint32_t unit;
+};
+
+static void host_rec(void *ctx, uint64_t lo, uint64_t hi)
 {
-	struct iommu_host_unit *u = &ih->unit[k];
-	uint32_t fsts = rd32(u, VTD_REG_FSTS), i, idx;
+	struct host_drain *d = ctx;
 
-	if (fsts & VTD_FSTS_PPF) {
-		idx = VTD_FSTS_FRI(fsts);
-		for (i = 0; i < u->nfr; i++) {
-			uint32_t off = u->fro + 16 * ((idx + i) % u->nfr);
-			uint64_t hi = rd64(u, off + 8), lo = rd64(u, off);
-
-			if (!(hi & VTD_FRCD_HI_F))
-				continue;
-			ring_push(ih, lo, hi, k, IOMMU_HOST_VTD);
-			wr32(u, off + 12, 0x80000000u); /* F is RW1C */
-		}
-	}
-	if (fsts & VTD_FSTS_PFO) {
-		u->hw_overflow++;
-		wr32(u, VTD_REG_FSTS, VTD_FSTS_PFO);
-	}
+	ring_push(d->ih, lo, hi, d->unit, d->ih->kind);
 }
 
-static void amd_collect(struct iommu_host *ih, uint32_t k)
+/* Fault records (VT-d) or events (AMD-Vi) of unit k into the ring. */
+static void collect(struct iommu_host *ih, uint32_t k)
 {
+	struct host_drain d = { ih, k };
 	struct iommu_host_unit *u = &ih->unit[k];
-	uint32_t head, tail, n = 0;
+	struct iommu_acc a;
+	struct host_acc h;
+	bool overflow;
 
-	if (rd64(u, AMDVI_REG_STATUS) & AMDVI_STS_EVT_OVERFLOW) {
+	host_acc(&a, &h, ih, u);
+	if (ih->kind == IOMMU_HOST_VTD)
+		vtd_fault_drain(&a, &u->proto, true, host_rec, &d, &overflow);
+	else
+		amdvi_event_drain(&a, &u->proto, host_rec, &d, &overflow);
+	if (overflow)
 		u->hw_overflow++;
-		wr64(u, AMDVI_REG_STATUS, AMDVI_STS_EVT_OVERFLOW);
-	}
-	head = (uint32_t)(rd64(u, AMDVI_REG_EVT_HEAD) & AMDVI_PTR_MASK);
-	tail = (uint32_t)(rd64(u, AMDVI_REG_EVT_TAIL) & AMDVI_PTR_MASK);
-	while (head != tail && head < AMD_RING_BYTES &&
-	       n++ < AMD_RING_BYTES / AMDVI_EVT_SIZE) {
-		volatile uint64_t *ev = (volatile uint64_t *)(u->evtlog + head);
-
-		ring_push(ih, ev[0], ev[1], k, IOMMU_HOST_AMDVI);
-		ev[0] = 0;
-		ev[1] = 0;
-		head = (head + AMDVI_EVT_SIZE) % AMD_RING_BYTES;
-	}
-	wr64(u, AMDVI_REG_EVT_HEAD, head);
 }
 
 int iommu_host_drain(struct iommu_host *ih, struct iommu_host_rec *r,
@@ -712,12 +603,8 @@ int iommu_host_drain(struct iommu_host *ih, struct iommu_host_rec *r,
 	if (!host_trylock(ih))
 		return -EBUSY;
 	if (!ih->rcount)
-		for (k = 0; k < ih->nunits; k++) {
-			if (ih->kind == IOMMU_HOST_VTD)
-				vtd_collect(ih, k);
-			else
-				amd_collect(ih, k);
-		}
+		for (k = 0; k < ih->nunits; k++)
+			collect(ih, k);
 	if (!ih->rcount) {
 		*left = 0;
 		host_unlock(ih);

@@ -9,12 +9,15 @@
 #ifndef THINHV_AMDVI_REGS_H
 #define THINHV_AMDVI_REGS_H
 
+#include "thinhv/compat.h"
+
 #define AMDVI_MMIO_SIZE 0x4000	/* 16 KiB register aperture */
 #define AMDVI_REG_DEVTAB 0x0000 /* device table base, 64-bit */
 #define AMDVI_DEVTAB_SIZE(pages) ((uint64_t)(pages)-1) /* bits 8:0 */
 #define AMDVI_REG_CMDBUF 0x0008			       /* command buffer base */
 #define AMDVI_REG_EVTLOG 0x0010			       /* event log base */
 #define AMDVI_LEN_256 (8ull << 56) /* ComLen/EventLen: 2^8 entries */
+#define AMDVI_RING_BYTES 4096u	   /* a ring of AMDVI_LEN_256 entries */
 #define AMDVI_BASE_MASK 0x000ffffffffff000ull
 #define AMDVI_REG_CONTROL 0x0018  /* control, 64-bit */
 #define AMDVI_CTRL_EN (1ull << 0) /* IommuEn */
@@ -27,9 +30,8 @@
 #define AMDVI_CTRL_GT_EN (1ull << 16)
 #define AMDVI_REG_EXCL_BASE 0x0020 /* exclusion range: kept disabled */
 #define AMDVI_REG_EXCL_LIMIT 0x0028
-#define AMDVI_REG_EFR 0x0030		    /* extended features */
-#define AMDVI_EFR_IA (1ull << 6)	    /* INVALIDATE_IOMMU_ALL supported */
-#define AMDVI_EFR_HATS(e) (((e) >> 10) & 3) /* 0: 4 levels, 1: 5, 2: 6 */
+#define AMDVI_REG_EFR 0x0030	 /* extended features */
+#define AMDVI_EFR_IA (1ull << 6) /* INVALIDATE_IOMMU_ALL supported */
 #define AMDVI_REG_CMD_HEAD 0x2000
 #define AMDVI_REG_CMD_TAIL 0x2008
 #define AMDVI_REG_EVT_HEAD 0x2010
@@ -42,6 +44,17 @@
 #define AMDVI_STS_EVT_RUN (1ull << 3)
 #define AMDVI_STS_CMD_RUN (1ull << 4)
 
+/* Extended feature register fields by their spec names (sec. 3.4.5). */
+static inline bool amdvi_efr_ia(uint64_t efr)
+{
+	return (efr & AMDVI_EFR_IA) != 0;
+}
+
+static inline uint32_t amdvi_efr_hats(uint64_t efr) /* 0: 4 levels, 1: 5 */
+{
+	return (uint32_t)((efr >> 10) & 3);
+}
+
 /* Device table entry, 256 bits as four words (sec. 2.2.2.1). */
 #define AMDVI_DTE0_V (1ull << 0)  /* entry valid */
 #define AMDVI_DTE0_TV (1ull << 1) /* translation information valid */
@@ -51,6 +64,7 @@
 #define AMDVI_DTE0_IR (1ull << 61)
 #define AMDVI_DTE0_IW (1ull << 62)
 #define AMDVI_DTE1_DOMAIN(d) ((uint64_t)(d)&0xffff)
+#define AMDVI_DTE1_DOMAIN_GET(w) ((uint32_t)((w)&0xffff))
 
 /* I/O page table entry / page directory entry (sec. 2.2.3). */
 #define AMDVI_PTE_PR (1ull << 0)
@@ -65,8 +79,10 @@
 #define AMDVI_CMD_OP(op) ((uint64_t)(op) << 60)
 #define AMDVI_CMD_COMPLETION_WAIT 0x1
 #define AMDVI_CW_STORE (1ull << 0) /* write data to the store address */
-#define AMDVI_CMD_INV_DEVTAB_ENTRY 0x2
-#define AMDVI_CMD_INV_IOMMU_PAGES 0x3
+#define AMDVI_CW_ADDR_MASK 0x000ffffffffffff8ull /* store address, 8-aligned */
+#define AMDVI_CMD_INV_DEVTAB_ENTRY 0x2		 /* device id in bits 15:0 */
+#define AMDVI_CMD_INV_IOMMU_PAGES 0x3		 /* domain id in bits 47:32 */
+#define AMDVI_INV_DOMAIN(d) ((uint64_t)(d) << 32)
 #define AMDVI_INV_S (1ull << 0)	  /* size: address encodes the range */
 #define AMDVI_INV_PDE (1ull << 1) /* also cached directory entries */
 #define AMDVI_INV_ALL_ADDR 0x7ffffffffffff000ull

@@ -9,27 +9,80 @@
 #ifndef THINHV_VTD_REGS_H
 #define THINHV_VTD_REGS_H
 
-#define VTD_REG_VER 0x000		     /* version, 32-bit */
-#define VTD_REG_CAP 0x008		     /* capabilities, 64-bit */
-#define VTD_CAP_ND(c) ((c)&0x7)		     /* domains: 2^(4+2*ND) */
-#define VTD_CAP_RWBF (1ull << 4)	     /* write-buffer flush needed */
-#define VTD_CAP_CM (1ull << 7)		     /* caching mode */
-#define VTD_CAP_SAGAW(c) (((c) >> 8) & 0x1f) /* bit1 39, bit2 48, bit3 57 */
-#define VTD_CAP_MGAW(c) ((((c) >> 16) & 0x3f) + 1)
-#define VTD_CAP_FRO(c) ((((c) >> 24) & 0x3ff) * 16) /* fault regs offset */
-#define VTD_CAP_SLLPS(c) (((c) >> 34) & 0xf)	    /* bit0 2M, bit1 1G */
-#define VTD_CAP_NFR(c) ((((c) >> 40) & 0xff) + 1)   /* fault records */
-#define VTD_REG_ECAP 0x010	/* extended capabilities, 64-bit */
-#define VTD_ECAP_QI (1ull << 1) /* queued invalidation */
-#define VTD_ECAP_PT (1ull << 6) /* pass-through */
-#define VTD_ECAP_IRO(e) ((((e) >> 8) & 0x3ff) * 16) /* IOTLB regs offset */
-#define VTD_ECAP_SMTS (1ull << 43)		    /* scalable mode */
+#include "thinhv/compat.h"
+
+#define VTD_REG_VER 0x000	   /* version, 32-bit */
+#define VTD_REG_CAP 0x008	   /* capabilities, 64-bit (sec. 11.4.2) */
+#define VTD_CAP_RWBF (1ull << 4)   /* write-buffer flush required */
+#define VTD_CAP_CM (1ull << 7)	   /* caching mode */
+#define VTD_CAP_SAGAW_39 (1u << 1) /* SAGAW: 3-level, 39-bit */
+#define VTD_CAP_SAGAW_48 (1u << 2) /* SAGAW: 4-level, 48-bit */
+#define VTD_CAP_SLLPS_2M (1u << 0) /* SLLPS: 2 MiB leaves */
+#define VTD_CAP_SLLPS_1G (1u << 1) /* SLLPS: 1 GiB leaves */
+#define VTD_REG_ECAP 0x010	   /* extended capabilities (sec. 11.4.3) */
+#define VTD_ECAP_C (1ull << 0)	   /* page walks coherent (snooped) */
+#define VTD_ECAP_QI (1ull << 1)	   /* queued invalidation */
+#define VTD_ECAP_PT (1ull << 6)	   /* pass-through */
+#define VTD_ECAP_SMTS (1ull << 43) /* scalable mode */
 #define VTD_ECAP_SLTS (1ull << 46) /* second-level translation (SM) */
-#define VTD_REG_GCMD 0x018	   /* global command, 32-bit */
-#define VTD_REG_GSTS 0x01c	   /* global status, 32-bit (same bit layout) */
-#define VTD_GCMD_TE (1u << 31)	   /* translation enable */
-#define VTD_GCMD_SRTP (1u << 30)   /* set root table pointer (one-shot) */
-#define VTD_GCMD_SFL (1u << 29)	   /* set fault log (one-shot) */
+
+/* CAP fields by their spec names. */
+static inline uint32_t vtd_cap_nd(uint64_t cap) /* domains: 2^(4+2*ND) */
+{
+	return (uint32_t)(cap & 0x7);
+}
+
+static inline bool vtd_cap_rwbf(uint64_t cap)
+{
+	return (cap & VTD_CAP_RWBF) != 0;
+}
+
+static inline uint32_t vtd_cap_sagaw(uint64_t cap) /* VTD_CAP_SAGAW_* */
+{
+	return (uint32_t)((cap >> 8) & 0x1f);
+}
+
+static inline uint32_t vtd_cap_mgaw(uint64_t cap) /* address width, bits */
+{
+	return (uint32_t)((cap >> 16) & 0x3f) + 1;
+}
+
+static inline uint32_t vtd_cap_fro(uint64_t cap) /* fault regs, bytes */
+{
+	return (uint32_t)((cap >> 24) & 0x3ff) * 16;
+}
+
+static inline uint32_t vtd_cap_sllps(uint64_t cap) /* VTD_CAP_SLLPS_* */
+{
+	return (uint32_t)((cap >> 34) & 0xf);
+}
+
+static inline uint32_t vtd_cap_nfr(uint64_t cap) /* fault records */
+{
+	return (uint32_t)((cap >> 40) & 0xff) + 1;
+}
+
+/* ECAP fields by their spec names. */
+static inline bool vtd_ecap_c(uint64_t ecap)
+{
+	return (ecap & VTD_ECAP_C) != 0;
+}
+
+static inline bool vtd_ecap_qi(uint64_t ecap)
+{
+	return (ecap & VTD_ECAP_QI) != 0;
+}
+
+static inline uint32_t vtd_ecap_iro(uint64_t ecap) /* IOTLB regs, bytes */
+{
+	return (uint32_t)((ecap >> 8) & 0x3ff) * 16;
+}
+
+#define VTD_REG_GCMD 0x018	 /* global command, 32-bit */
+#define VTD_REG_GSTS 0x01c	 /* global status, 32-bit (same bit layout) */
+#define VTD_GCMD_TE (1u << 31)	 /* translation enable */
+#define VTD_GCMD_SRTP (1u << 30) /* set root table pointer (one-shot) */
+#define VTD_GCMD_SFL (1u << 29)	 /* set fault log (one-shot) */
 #define VTD_GCMD_EAFL (1u << 28)
 #define VTD_GCMD_WBF (1u << 27)	  /* write buffer flush (one-shot) */
 #define VTD_GCMD_QIE (1u << 26)	  /* queued invalidation enable */
@@ -78,6 +131,8 @@
 #define VTD_IOTLB_IAIG(v) (((v) >> 57) & 3)
 /* Fault recording register i at CAP.FRO + 16*i: low and high words. */
 #define VTD_FRCD_HI_F (1ull << 63)	       /* fault (RW1C) */
+#define VTD_FRCD_F_OFF 12		       /* the dword holding F ... */
+#define VTD_FRCD_F_DW (1u << 31)	       /* ... and F in it */
 #define VTD_FRCD_HI_T (1ull << 62)	       /* type: 1 read, 0 write */
 #define VTD_FRCD_HI_FR(h) (((h) >> 32) & 0xff) /* fault reason */
 #define VTD_FRCD_HI_SID(h) ((h)&0xffff)	       /* source id */
@@ -92,7 +147,10 @@
 #define VTD_CTX_LO_TT_SL (0ull << 2) /* untranslated requests, 2nd level */
 #define VTD_CTX_LO_SLPTPTR_MASK 0x000ffffffffff000ull
 #define VTD_CTX_HI_AW(aw) ((uint64_t)(aw)&7) /* 1: 39-bit 3-level */
+#define VTD_CTX_HI_AW_GET(h) ((h)&7)
 #define VTD_CTX_HI_DID(d) ((uint64_t)(d) << 8)
+#define VTD_CTX_HI_DID_GET(h) (((h) >> 8) & 0xffff)
+#define VTD_CTX_HI_AW_DID_MASK 0xffff07ull /* the bits legacy mode uses */
 /* Second-level paging entry, sec. 9.8. */
 #define VTD_SL_R (1ull << 0)
 #define VTD_SL_W (1ull << 1)
