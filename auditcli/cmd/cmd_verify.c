@@ -5,6 +5,7 @@
  * stock tools (host userspace; needs no TPM).
  * Exit status (docs/evidence.md): 0 verdict PASS; 1 PASS with checks that
  * were skipped or only warned; 2 verdict FAIL; 4 unusable auditor input.
+ * A context and four phases: parse, gather, act (verify), report.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -391,7 +392,51 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int cmd_verify(int argc, char **argv)
+/* What a `thinhv verify` run does; chosen from the options. */
+enum verify_mode {
+	VERIFY_BUNDLE,	      /* verify EVIDENCE, print (and sign) a verdict */
+	VERIFY_EXTRACT,	      /* --extract DIR */
+	VERIFY_GEN_KEY,	      /* --gen-sign-key KEY */
+	VERIFY_CHECK_VERDICT, /* --check-verdict VERDICT --pubkey B64 */
+};
+
+/*
+ * One `thinhv verify` run: the options (parse), the bundle and the
+ * auditor's trusted inputs (gather), the verdict (act), its text,
+ * signature and file (report). verify_free() releases it all whatever
+ * phase stopped.
+ */
+struct verify_cmd {
+	int exit; /* the exit status when a phase stops the run */
+	/* parse */
+	enum verify_mode mode;
+	const char *bundle_path, *ak_path, *nonce_hex, *ref_path, *key_path,
+	    *out, *xdir, *check_path, *pubkey, *want_policy, *gen_key_path;
+	bool require_fw;
+	long bench;
+	uint8_t *nonce;
+	size_t nonce_len;
+	/* gather */
+	uint8_t *bundle;
+	size_t bundle_len;
+	struct att_key *ak;
+	struct att_reference ref;
+	bool have_ref;
+	/* act */
+	struct att_verdict v;
+	/* report */
+	char *text, *signed_text;
+	bool warned;
+};
+
+/* A phase returns 0 to go on, or this: stop the run with exit_status. */
+static int verify_stop(struct verify_cmd *r, int exit_status)
+{
+	r->exit = exit_status;
+	return -1;
+}
+
+static int verify_parse(struct verify_cmd *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "ak", required_argument, NULL, 'a' },
@@ -409,150 +454,208 @@ static int cmd_verify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ak_path = NULL, *nonce_hex = NULL, *ref_path = NULL,
-		   *key_path = NULL, *out = NULL, *xdir = NULL,
-		   *check_path = NULL, *pubkey = NULL, *want_policy = NULL;
-	struct att_reference ref;
-	struct att_verify_in in;
-	struct att_verdict v;
-	struct att_key *ak = NULL;
-	uint8_t *bundle = NULL, *nonce = NULL;
-	size_t bundle_len = 0, nonce_len = 0;
-	char why[320], *text = NULL, *signed_text = NULL;
-	bool require_fw = false, warned = false;
-	long bench = 0;
-	int c, rc, ret = CLI_EXIT_ERROR;
+	int c;
 
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			r->ak_path = optarg;
+			break;
+		case 'n':
+			r->nonce_hex = optarg;
+			break;
+		case 'r':
+			r->ref_path = optarg;
+			break;
+		case 'P':
+			r->want_policy = optarg;
+			break;
+		case 'F':
+			r->require_fw = true;
+			break;
+		case 'k':
+			r->key_path = optarg;
+			break;
+		case 'o':
+			r->out = optarg;
+			break;
+		case 'x':
+			r->xdir = optarg;
+			break;
+		case 'g':
+			/* Acts at once: what follows it is not read. */
+			r->gen_key_path = optarg;
+			r->mode = VERIFY_GEN_KEY;
+			return 0;
+		case 'c':
+			r->check_path = optarg;
+			break;
+		case 'p':
+			r->pubkey = optarg;
+			break;
+		case 'b':
+			r->bench = strtol(optarg, NULL, 10);
+			break;
+		case 'h':
+			verify_usage(stdout);
+			return verify_stop(r, CLI_EXIT_OK);
+		default:
+			verify_usage(stderr);
+			return verify_stop(r, CLI_EXIT_ERROR);
+		}
+	}
+	if (r->check_path) {
+		if (!r->pubkey) {
+			verify_usage(stderr);
+			return verify_stop(r, CLI_EXIT_ERROR);
+		}
+		r->mode = VERIFY_CHECK_VERDICT;
+		return 0;
+	}
+	if (optind != argc - 1 ||
+	    (!r->xdir && (!r->ak_path || !r->nonce_hex))) {
+		verify_usage(stderr);
+		return verify_stop(r, CLI_EXIT_ERROR);
+	}
+	r->bundle_path = argv[optind];
+	r->mode = r->xdir ? VERIFY_EXTRACT : VERIFY_BUNDLE;
+	if (r->nonce_hex &&
+	    (att_hex_decode(r->nonce_hex, &r->nonce, &r->nonce_len) ||
+	     r->nonce_len < 8 || r->nonce_len > 64)) {
+		cli_err("verify: --nonce must be 8..64 bytes of hex");
+		return verify_stop(r, CLI_EXIT_ERROR);
+	}
+	return 0;
+}
+
+/* The bundle; for a verdict also the trusted AK and reference values. */
+static int verify_gather(struct verify_cmd *r)
+{
+	char why[320];
+	int rc;
+
+	if (r->mode != VERIFY_BUNDLE && r->mode != VERIFY_EXTRACT)
+		return 0;
+	rc = att_read_file(r->bundle_path, EVIDENCE_MAX, &r->bundle,
+			   &r->bundle_len);
+	if (rc) {
+		cli_err("verify: %s: %s", r->bundle_path, strerror(-rc));
+		return verify_stop(r, CLI_EXIT_ERROR);
+	}
+	if (r->mode == VERIFY_EXTRACT)
+		return 0;
+	if (att_key_load(r->ak_path, &r->ak, why, sizeof(why))) {
+		cli_err("verify: --ak %s", why);
+		return verify_stop(r, CLI_EXIT_ERROR);
+	}
+	if (r->ref_path &&
+	    att_reference_load(r->ref_path, &r->ref, why, sizeof(why))) {
+		cli_err("verify: --reference %s", why);
+		return verify_stop(r, CLI_EXIT_ERROR);
+	}
+	if (r->want_policy &&
+	    expect_policy(r->want_policy, r->ref_path != NULL, &r->ref))
+		return verify_stop(r, CLI_EXIT_ERROR);
+	r->have_ref = r->ref_path || r->want_policy;
+	return 0;
+}
+
+/*
+ * The verdict. The other modes are one action each and end the run with
+ * their own status.
+ */
+static int verify_act(struct verify_cmd *r)
+{
+	struct att_verify_in in;
+
+	switch (r->mode) {
+	case VERIFY_GEN_KEY:
+		return verify_stop(r, gen_sign_key(r->gen_key_path));
+	case VERIFY_CHECK_VERDICT:
+		return verify_stop(r, check_verdict(r->check_path, r->pubkey));
+	case VERIFY_EXTRACT:
+		return verify_stop(r, extract(r->bundle, r->bundle_len, r->xdir,
+					      r->nonce, r->nonce_len));
+	case VERIFY_BUNDLE:
+		break;
+	}
+	memset(&in, 0, sizeof(in));
+	in.bundle = r->bundle;
+	in.bundle_len = r->bundle_len;
+	in.ak = r->ak;
+	in.nonce = r->nonce;
+	in.nonce_len = r->nonce_len;
+	in.ref = r->have_ref ? &r->ref : NULL;
+	in.require_fw_log = r->require_fw;
+	if (r->bench > 0) {
+		double t0 = now_ms();
+
+		for (long i = 0; i < r->bench; i++)
+			att_verify(&in, &r->v);
+		printf("verify: %ld runs, %.3f ms per bundle\n", r->bench,
+		       (now_ms() - t0) / (double)r->bench);
+	}
+	att_verify(&in, &r->v);
+	return 0;
+}
+
+/* The verdict text on stdout, signed with --sign-key, written to -o. */
+static int verify_report(struct verify_cmd *r)
+{
+	const char *s;
+	int rc;
+
+	r->text = format_verdict(&r->v, r->bundle, r->bundle_len, r->nonce_hex,
+				 &r->warned);
+	if (!r->text)
+		return verify_stop(r, CLI_EXIT_ERROR);
+	if (r->key_path) {
+		r->signed_text = sign_verdict(r->text, r->key_path);
+		if (!r->signed_text)
+			return verify_stop(r, CLI_EXIT_ERROR);
+	}
+	s = r->signed_text ? r->signed_text : r->text;
+	fputs(s, stdout);
+	if (r->out) {
+		rc = att_write_file(r->out, s, strlen(s));
+		if (rc) {
+			cli_err("verify: %s: %s", r->out, strerror(-rc));
+			return verify_stop(r, CLI_EXIT_ERROR);
+		}
+	}
+	/* The exit status follows the verdict (docs/evidence.md). */
+	r->exit = !r->v.pass  ? CLI_EXIT_FAIL
+		  : r->warned ? CLI_EXIT_WARN
+			      : CLI_EXIT_OK;
+	return 0;
+}
+
+/* The one cleanup ladder, in reverse order of acquisition. */
+static void verify_free(struct verify_cmd *r)
+{
+	free(r->signed_text);
+	free(r->text);
+	att_key_free(r->ak);
+	free(r->bundle);
+	free(r->nonce);
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct verify_cmd r;
+
+	memset(&r, 0, sizeof(r));
+	r.exit = CLI_EXIT_ERROR;
 	if (sodium_init() < 0)
 		return CLI_EXIT_ERROR;
 	/* Hostile bundles make tss2-mu log each refusal; the verdict already
 	 * names what failed. An explicit TSS2_LOG wins. */
 	setenv("TSS2_LOG", "all+none", 0);
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			ak_path = optarg;
-			break;
-		case 'n':
-			nonce_hex = optarg;
-			break;
-		case 'r':
-			ref_path = optarg;
-			break;
-		case 'P':
-			want_policy = optarg;
-			break;
-		case 'F':
-			require_fw = true;
-			break;
-		case 'k':
-			key_path = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'x':
-			xdir = optarg;
-			break;
-		case 'g':
-			return gen_sign_key(optarg);
-		case 'c':
-			check_path = optarg;
-			break;
-		case 'p':
-			pubkey = optarg;
-			break;
-		case 'b':
-			bench = strtol(optarg, NULL, 10);
-			break;
-		case 'h':
-			verify_usage(stdout);
-			return CLI_EXIT_OK;
-		default:
-			verify_usage(stderr);
-			return CLI_EXIT_ERROR;
-		}
-	}
-	if (check_path) {
-		if (!pubkey) {
-			verify_usage(stderr);
-			return CLI_EXIT_ERROR;
-		}
-		return check_verdict(check_path, pubkey);
-	}
-	if (optind != argc - 1 || (!xdir && (!ak_path || !nonce_hex))) {
-		verify_usage(stderr);
-		return CLI_EXIT_ERROR;
-	}
-	if (nonce_hex && (att_hex_decode(nonce_hex, &nonce, &nonce_len) ||
-			  nonce_len < 8 || nonce_len > 64)) {
-		cli_err("verify: --nonce must be 8..64 bytes of hex");
-		goto out;
-	}
-	rc = att_read_file(argv[optind], EVIDENCE_MAX, &bundle, &bundle_len);
-	if (rc) {
-		cli_err("verify: %s: %s", argv[optind], strerror(-rc));
-		goto out;
-	}
-	if (xdir) {
-		ret = extract(bundle, bundle_len, xdir, nonce, nonce_len);
-		goto out;
-	}
-	if (att_key_load(ak_path, &ak, why, sizeof(why))) {
-		cli_err("verify: --ak %s", why);
-		goto out;
-	}
-	if (ref_path && att_reference_load(ref_path, &ref, why, sizeof(why))) {
-		cli_err("verify: --reference %s", why);
-		goto out;
-	}
-	if (want_policy && expect_policy(want_policy, ref_path != NULL, &ref))
-		goto out;
-
-	memset(&in, 0, sizeof(in));
-	in.bundle = bundle;
-	in.bundle_len = bundle_len;
-	in.ak = ak;
-	in.nonce = nonce;
-	in.nonce_len = nonce_len;
-	in.ref = ref_path || want_policy ? &ref : NULL;
-	in.require_fw_log = require_fw;
-	if (bench > 0) {
-		double t0 = now_ms();
-
-		for (long i = 0; i < bench; i++)
-			att_verify(&in, &v);
-		printf("verify: %ld runs, %.3f ms per bundle\n", bench,
-		       (now_ms() - t0) / (double)bench);
-	}
-	att_verify(&in, &v);
-
-	text = format_verdict(&v, bundle, bundle_len, nonce_hex, &warned);
-	if (!text)
-		goto out;
-	if (key_path) {
-		signed_text = sign_verdict(text, key_path);
-		if (!signed_text)
-			goto out;
-	}
-	fputs(signed_text ? signed_text : text, stdout);
-	if (out) {
-		const char *s = signed_text ? signed_text : text;
-
-		rc = att_write_file(out, s, strlen(s));
-		if (rc) {
-			cli_err("verify: %s: %s", out, strerror(-rc));
-			goto out;
-		}
-	}
-	ret = v.pass ? (warned ? CLI_EXIT_WARN : CLI_EXIT_OK) : CLI_EXIT_FAIL;
-out:
-	free(text);
-	free(signed_text);
-	free(bundle);
-	free(nonce);
-	att_key_free(ak);
-	return ret;
+	if (!verify_parse(&r, argc, argv) && !verify_gather(&r) &&
+	    !verify_act(&r))
+		(void)verify_report(&r); /* sets r.exit either way */
+	verify_free(&r);
+	return r.exit;
 }
 
 CLI_COMMAND(verify, "verify",
