@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hv_measure.c - the launch's measurement hook (kernel process context):
- * before any CPU is virtualized, measures what is launched into the TPM
- * through attest/'s att_measure (include/thinhv/att_kern.h), and exports
- * the in-kernel event log to /dev/thinhv.
+ * hv_measure.c - the measurement component (kernel process context,
+ * thinhv/core/hv_component.h): before any CPU is virtualized (its ready
+ * op) and after every runtime change another component reports to the
+ * core (its state_changed op), measures into the TPM through attest/'s
+ * att_measure (include/thinhv/att_kern.h) what the core gathers from every
+ * component; and exports the in-kernel event log to /dev/thinhv.
  * What is measured as ATT_TAG_HYPERVISOR is an identity descriptor of the
  * module build and launch configuration (version, srcversion = digest of
  * the module's sources computed at build time, backend, ABI, nested paging
@@ -19,12 +21,12 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "attest/kernel/hv_measure.h"
 #include "thinhv/att_kern.h"
-#include "thinhv/iommu.h"
 #include "thinhv/tcg_log.h"
 #include "thinhv/thinhv_ioctl.h"
+#include "thinhv/core/hv_component.h"
 #include "thinhv/core/hv_kern.h"
-#include "thinhv/module/hv_main.h"
 
 /* Fail closed: an unmeasured launch is an explicit choice (require_tpm=0). */
 static bool require_tpm = true;
@@ -36,44 +38,32 @@ MODULE_PARM_DESC(require_tpm,
 static struct att_measure hv_att;
 static bool hv_att_ready;
 
-/* The policy as enforced: the IOMMU driver's validated copy. */
-static int measure_policy(struct hv_launch *l)
+/* The policy as enforced: the enforcing component's validated copy. */
+static int measure_policy(const struct hv_measured_state *st)
 {
-	const void *blob = l->policy;
-	size_t len = l->policy_len;
-
-	if (hv_iommu_policy_blob(&blob, &len) && !blob)
+	if (!st->policy)
 		return 0; /* no policy enforced: nothing to claim */
-	return att_measure(&hv_att, ATT_TAG_POLICY, blob, len);
+	return att_measure(&hv_att, ATT_TAG_POLICY, st->policy, st->policy_len);
 }
 
-static int measure_isolation(const struct hv_ranges *rs)
+static int measure_isolation(const struct hv_measured_state *st)
 {
-	struct att_iso_device *dev = NULL;
-	struct att_iso_range *rng = NULL;
-	u32 ndev = 0, i;
+	struct att_iso_range *rng;
 	size_t need, len;
 	u8 *buf = NULL;
+	u32 i;
 	int rc;
 
-	rc = hv_iommu_iso_devices(NULL, 0, &ndev);
-	if (rc && rc != -ENOSPC)
-		return rc;
-	dev = kcalloc(max_t(u32, ndev, 1), sizeof(*dev), GFP_KERNEL);
-	rng = kcalloc(max_t(u32, rs->n, 1), sizeof(*rng), GFP_KERNEL);
-	rc = -ENOMEM;
-	if (!dev || !rng)
-		goto out;
-	rc = hv_iommu_iso_devices(dev, ndev, &ndev);
-	if (rc)
-		goto out;
-	for (i = 0; i < rs->n; i++) {
-		rng[i].base = rs->r[i].base;
-		rng[i].len = rs->r[i].len;
-		rng[i].kind = rs->r[i].kind;
-		rng[i].access = rs->r[i].access;
+	rng = kcalloc(max_t(u32, st->nrange, 1), sizeof(*rng), GFP_KERNEL);
+	if (!rng)
+		return -ENOMEM;
+	for (i = 0; i < st->nrange; i++) {
+		rng[i].base = st->range[i].base;
+		rng[i].len = st->range[i].len;
+		rng[i].kind = st->range[i].kind;
+		rng[i].access = st->range[i].access;
 	}
-	need = att_isolation_size(ndev, rs->n);
+	need = att_isolation_size(st->ndev, st->nrange);
 	rc = -EOVERFLOW;
 	if (!need)
 		goto out;
@@ -81,21 +71,37 @@ static int measure_isolation(const struct hv_ranges *rs)
 	rc = -ENOMEM;
 	if (!buf)
 		goto out;
-	rc = att_isolation_encode(dev, ndev, rng, rs->n, buf, need, &len);
+	rc = att_isolation_encode(st->dev, st->ndev, rng, st->nrange, buf, need,
+				  &len);
 	if (!rc)
 		rc = att_measure(&hv_att, ATT_TAG_ISOLATION, buf, len);
 	if (!rc)
 		pr_info("thinhv: measured isolation state: %u devices, %u "
 			"protected ranges\n",
-			ndev, rs->n);
+			st->ndev, st->nrange);
 out:
 	kvfree(buf);
 	kfree(rng);
-	kfree(dev);
 	return rc;
 }
 
-int hv_hook_measure(struct hv_launch *l)
+/* The policy and the isolation state, as one (policy, isolation) pair. */
+static int measure_state(struct hv_launch *l)
+{
+	struct hv_measured_state st;
+	int rc = hv_measured_state_get(l, &st);
+
+	if (rc)
+		return rc;
+	rc = measure_policy(&st);
+	if (!rc)
+		rc = measure_isolation(&st);
+	hv_measured_state_put(&st);
+	return rc;
+}
+
+/* ready: every range registered, no CPU virtualized yet. */
+static int measure_launch(struct hv_launch *l)
 {
 	char *desc;
 	int rc;
@@ -121,9 +127,7 @@ int hv_hook_measure(struct hv_launch *l)
 	rc = att_measure(&hv_att, ATT_TAG_HYPERVISOR, desc, strlen(desc));
 	kfree(desc);
 	if (!rc)
-		rc = measure_policy(l);
-	if (!rc)
-		rc = measure_isolation(&l->host->ranges);
+		rc = measure_state(l);
 	if (rc)
 		pr_err("thinhv: measurement failed: %s (%d)\n",
 		       att_measure_reason(&hv_att), rc);
@@ -131,27 +135,29 @@ int hv_hook_measure(struct hv_launch *l)
 }
 
 /*
- * A runtime policy replacement (vtd/common/iommu_kmod.c): the policy and the
- * isolation state again, as one more (policy, isolation) pair. After
- * launch the registry lives in protected memory: measure the kernel-side
- * copy of it (identical, taken before launch).
+ * state_changed: a component changed what it enforces at runtime (a DMA
+ * policy swap): the policy and the isolation state again, as one more
+ * (policy, isolation) pair. The ranges are the core's kernel-side copy
+ * (identical to the protected registry, taken before launch).
  */
-int hv_measure_swap(struct hv_launch *l)
+static int measure_change(struct hv_launch *l)
 {
-	struct hv_ranges rs = { hv_ranges_shadow, hv_ranges_shadow_n,
-				HV_MAX_RANGES };
 	int rc;
 
 	if (!hv_att_ready)
 		return -ENODEV;
-	rc = measure_policy(l);
-	if (!rc)
-		rc = measure_isolation(&rs);
+	rc = measure_state(l);
 	if (rc)
 		pr_err("thinhv: measurement failed: %s (%d)\n",
 		       att_measure_reason(&hv_att), rc);
 	return rc;
 }
+
+const struct hv_component hv_measure_component = {
+	.name = "measurement",
+	.ready = measure_launch,
+	.state_changed = measure_change,
+};
 
 void hv_measure_fini(void)
 {

@@ -23,7 +23,7 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/policy_blob.h"
-#include "thinhv/host/hv_ranges.h"
+#include "thinhv/hv_ranges.h"
 
 #define IOMMU_PAGE_SIZE 4096ull
 #define IOMMU_PERM_R 1u /* device may read memory (DMA to the device) */
@@ -302,67 +302,49 @@ struct iommu_ops {
 	void (*disable)(struct hv_iommu *io);
 };
 
-/* Memory and registers to protect (filled by hv_iommu_prepare()). */
+/* Memory and registers to protect (collected by the component's prepare). */
 struct hv_iommu_region {
 	uint64_t base, len;
 	uint32_t kind; /* THINHV_RANGE_IOMMU (tables, logs) or _MMIO */
 };
 
 /*
- * Core integration (see docs/iommu-integration.md):
- *  1. hv_iommu_prepare(blob, len): copy + validate the blob, find the
- *     remapping units, refuse if the OS enabled translation, allocate all
- *     IOMMU memory. Nothing is enabled.
- *  2. hv_iommu_regions(): register each region as protected (no guest
- *     access), together with the hypervisor's own memory.
- *  3. hv_iommu_enable(prot): build tables that never map prot, program
- *     and enable every unit (before CPUs are virtualized, or from host mode).
- *  4. hv_iommu_poll(): drain faults (timer / status ioctl);
- *     hv_iommu_fault_get() reads the ring.
- *  5. hv_iommu_teardown(): disable and free (on unload / devirtualize).
+ * The DMA enforcement component (vtd/common/iommu_kmod.c), handed to the
+ * core by the module entry (thinhv/core/hv_component.h; see
+ * docs/iommu-integration.md):
+ *  prepare         copy + validate the policy, find the remapping units,
+ *                  refuse if the OS enabled translation, allocate and
+ *                  protect every IOMMU page, build the tables so they
+ *                  never map a protected range, enable every unit, set up
+ *                  the host-mode state and serve HV_HC_IOMMU_* there;
+ *  launched        start draining faults (a timer);
+ *  teardown        disable and free (after every CPU is native again);
+ *  measured_state  the enforced policy blob and every device's domain
+ *                  (flags = POL_ACTION_* | HV_IOMMU_ISO_*), for the
+ *                  isolation measurement (tcg_log.h).
  */
-int hv_iommu_prepare(const void *blob, size_t len);
-int hv_iommu_regions(struct hv_iommu_region *out, uint32_t cap,
-		     uint32_t *count);
-int hv_iommu_enable(const struct hv_ranges *prot);
-void hv_iommu_poll(void);
+#define HV_IOMMU_ISO_UNITY 0x100u /* firmware unity ranges were added */
+#define HV_IOMMU_ISO_ALIAS 0x200u /* a bridge alias id (or its conflict) */
+struct hv_component;
+extern const struct hv_component hv_iommu_component;
+
+/* Public calls of the module layer (/dev/thinhv, status files). */
+void hv_iommu_poll(void); /* drain faults into the ring */
 int hv_iommu_fault_get(uint64_t seq, struct iommu_fault *f, uint64_t *total,
 		       uint64_t *dropped);
-void hv_iommu_teardown(void);
-
-/*
- * The enforced per-device state for the isolation measurement
- * (tcg_log.h att_isolation_encode): devices strictly ascending by
- * (segment, bus, devfn); domain = hardware domain id; flags = POL_ACTION_*
- * | HV_IOMMU_ISO_UNITY when firmware unity ranges were added. Valid from
- * hv_hook_iommu_prepare() on (translation is on then). *n = 0 when no
- * policy is enforced. -ENOSPC when cap is too small (*n = needed).
- */
-#define HV_IOMMU_ISO_UNITY 0x100u
-#define HV_IOMMU_ISO_ALIAS 0x200u /* a bridge alias id (or its conflict) */
-struct att_iso_device;
-int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n);
-
-/*
- * The validated in-kernel copy of the enforced policy blob (what the
- * measurement must cover: the bytes enforced, not the caller's). -ENOENT
- * when no policy is enforced. Valid until hv_iommu_teardown().
- */
-int hv_iommu_policy_blob(const void **blob, size_t *len);
 
 /*
  * Runtime policy replacement (after launch, hv_lock held): validate the
- * blob, build the new tables in the stage, measure the new policy and
- * isolation state, and ask host mode to check and switch to them
- * (HV_HC_IOMMU_SWAP). 0, -EPERM (locked), -ENODEV (no policy enforced),
- * -EINVAL (blob refused, or the hypervisor refused the tables: *why is
- * IOMMU_BAD_*, *where the offending value) or another -errno.
+ * blob, build the new tables in the stage, report the change to the core
+ * (hv_state_changed(): it is measured before it takes effect), and ask
+ * host mode to check and switch to them (HV_HC_IOMMU_SWAP). 0, -EPERM
+ * (locked), -ENODEV (no policy enforced), -EINVAL (blob refused, or the
+ * hypervisor refused the tables: *why is IOMMU_BAD_*, *where the
+ * offending value) or another -errno.
  */
 struct hv_launch;
 int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 		  uint64_t *generation, uint32_t *why, uint64_t *where);
-/* Measure the enforced policy and isolation state again (attest/kernel/hv_measure.c). */
-int hv_measure_swap(struct hv_launch *l);
 #endif
 
 #endif /* THINHV_IOMMU_H */

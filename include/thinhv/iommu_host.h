@@ -20,7 +20,7 @@
 #define THINHV_IOMMU_HOST_H
 
 #include "thinhv/compat.h"
-#include "thinhv/host/hv_ranges.h"
+#include "thinhv/hv_ranges.h"
 #include "thinhv/iommu_proto.h"
 
 #define IOMMU_HOST_MAX_UNITS 8
@@ -137,5 +137,14 @@ int iommu_host_swap(struct iommu_host *ih);
 /* One record, oldest first; -ENOENT when none. *left = still queued. */
 int iommu_host_drain(struct iommu_host *ih, struct iommu_host_rec *r,
 		     uint32_t *left);
+
+/*
+ * The component's hypercall service (vtd/host/iommu_hcall.c): an
+ * hv_host_call_fn (thinhv/host/hv_exit.h) with ctx = the iommu_host.
+ */
+struct hv_host;
+struct hv_gprs;
+int iommu_host_call(void *ctx, const struct hv_host *h, uint32_t fn,
+		    struct hv_gprs *g);
 
 #endif /* THINHV_IOMMU_HOST_H */

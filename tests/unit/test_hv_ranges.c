@@ -3,7 +3,7 @@
 #include "unit.h"
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
-#include "thinhv/host/hv_ranges.h"
+#include "thinhv/hv_ranges.h"
 
 static struct hv_range store[16];
 static struct hv_ranges rs;

@@ -3,7 +3,9 @@
  * hv_core.c - arch-neutral launch and teardown of thinhv (kernel process
  * context; the per-CPU parts in IPI context with IRQs off): the protected
  * pool, protected ranges, nested and host page tables, the rendezvous that
- * virtualizes every online CPU, devirtualization, guest-side hypercalls.
+ * virtualizes every online CPU, devirtualization, guest-side hypercalls;
+ * and the component registry (hv_component.h): the core calls the
+ * components the module entry handed it, and relays between them.
  */
 #include <linux/kernel.h>
 #include <linux/cpu.h>
@@ -24,36 +26,19 @@
 #include <asm/processor.h>
 
 #include "thinhv/thinhv_ioctl.h"
+#include "thinhv/core/hv_component.h"
 #include "thinhv/core/hv_kern.h"
 #include "thinhv/pure/hv_memtype.h"
 
 /* Page-table pages reserved in the pool for NPT + host page table. */
 #define HV_PT_POOL_PAGES 96
-/* The IOMMU's host-mode state (iommu_host.h) and its host mappings. */
-#define HV_IOMMU_HOST_POOL_PAGES 24
 #define HV_RENDEZVOUS_US (2 * USEC_PER_SEC)
+/* IA32_MTRR_PHYSBASEn = 0x200 + 2n, PHYSMASKn = 0x201 + 2n (SDM 12.11.2.3) */
+#define HV_MSR_MTRR_PHYSBASE0 0x200u
 
 struct hv_range hv_ranges_shadow[HV_MAX_RANGES];
 u32 hv_ranges_shadow_n;
-
-int __weak hv_hook_iommu_prepare(struct hv_launch *l)
-{
-	return 0;
-}
-
-int __weak hv_hook_measure(struct hv_launch *l)
-{
-	return 0;
-}
-
-int __weak hv_hook_iommu_enable(struct hv_launch *l)
-{
-	return 0;
-}
-
-void __weak hv_hook_teardown(struct hv_launch *l)
-{
-}
+bool hv_allow_nested;
 
 int hv_pool_pages(struct hv_launch *l, unsigned int n, u64 *pa, void **va)
 {
@@ -101,6 +86,176 @@ int hv_protect(struct hv_launch *l, u64 base, u64 len, u32 access, u32 kind)
 	return rc;
 }
 
+int hv_host_map(struct hv_launch *l, const void *va, u64 pa, u64 len,
+		u32 access, u32 memtype)
+{
+	int rc = hv_pt_map(&l->hostpt, (u64)va, pa, PAGE_ALIGN(len), access,
+			   memtype);
+
+	if (rc)
+		pr_err("thinhv: host mapping of %#llx (+%#llx) failed: %d\n",
+		       pa, len, rc);
+	return rc;
+}
+
+int hv_host_service(struct hv_launch *l, u32 first, u32 last,
+		    hv_host_call_fn call, void *ctx)
+{
+	struct hv_host *h = l->host;
+	u32 i;
+
+	if (!call || first <= HV_HC_DEVIRT || last > HV_HC_MAX ||
+	    first > last) {
+		pr_err("thinhv: refused: hypercall service [%u, %u] is not a "
+		       "component's range (%u..%u)\n",
+		       first, last, HV_HC_DEVIRT + 1, HV_HC_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < h->nsvc; i++) {
+		if (first <= h->svc[i].last && h->svc[i].first <= last) {
+			pr_err("thinhv: refused: hypercalls [%u, %u] already "
+			       "served\n",
+			       first, last);
+			return -EEXIST;
+		}
+	}
+	if (h->nsvc >= HV_MAX_SERVICES) {
+		pr_err("thinhv: refused: more than %u hypercall services\n",
+		       HV_MAX_SERVICES);
+		return -ENOSPC;
+	}
+	h->svc[h->nsvc].first = first;
+	h->svc[h->nsvc].last = last;
+	h->svc[h->nsvc].call = call;
+	h->svc[h->nsvc].ctx = ctx;
+	h->nsvc++;
+	return 0;
+}
+
+const struct hv_ranges *hv_host_ranges(const struct hv_launch *l)
+{
+	return &l->host->ranges;
+}
+
+/* ---- components (hv_component.h) ---- */
+
+enum hv_phase {
+	HV_PHASE_PREPARE,
+	HV_PHASE_READY,
+	HV_PHASE_LAUNCHED,
+	HV_PHASE_CHANGED,
+};
+
+static const char *const hv_phase_name[] = {
+	[HV_PHASE_PREPARE] = "prepare",
+	[HV_PHASE_READY] = "ready",
+	[HV_PHASE_LAUNCHED] = "launched",
+	[HV_PHASE_CHANGED] = "state change",
+};
+
+static int (*phase_op(const struct hv_component *c,
+		      enum hv_phase p))(struct hv_launch *)
+{
+	switch (p) {
+	case HV_PHASE_PREPARE:
+		return c->prepare;
+	case HV_PHASE_READY:
+		return c->ready;
+	case HV_PHASE_LAUNCHED:
+		return c->launched;
+	case HV_PHASE_CHANGED:
+		return c->state_changed;
+	}
+	return NULL;
+}
+
+/* Every component's op for phase p in order; the first error stops. */
+static int run_phase(struct hv_launch *l, enum hv_phase p)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < l->ncomp; i++) {
+		int (*op)(struct hv_launch * l) = phase_op(l->comp[i], p);
+
+		if (!op)
+			continue;
+		rc = op(l);
+		if (rc) {
+			pr_err("thinhv: %s: %s failed (%d)\n", l->comp[i]->name,
+			       hv_phase_name[p], rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void hv_measured_state_put(struct hv_measured_state *st)
+{
+	kfree(st->dev);
+	memset(st, 0, sizeof(*st));
+}
+
+static int gather_state(struct hv_launch *l, struct hv_measured_state *st)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < l->ncomp; i++) {
+		const void *had = st->policy;
+
+		if (!l->comp[i]->measured_state)
+			continue;
+		rc = l->comp[i]->measured_state(l, st);
+		if (!rc && had && st->policy != had) {
+			pr_err("thinhv: %s: a second enforced policy\n",
+			       l->comp[i]->name);
+			rc = -EINVAL;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int hv_measured_state_get(struct hv_launch *l, struct hv_measured_state *st)
+{
+	u32 need;
+	int rc;
+
+	/* First how many devices, then the devices themselves. */
+	memset(st, 0, sizeof(*st));
+	rc = gather_state(l, st);
+	if (rc)
+		return rc;
+	need = st->ndev;
+	memset(st, 0, sizeof(*st));
+	st->dev = kcalloc(max_t(u32, need, 1), sizeof(*st->dev), GFP_KERNEL);
+	if (!st->dev)
+		return -ENOMEM;
+	st->dev_cap = need;
+	st->range = hv_ranges_shadow;
+	st->nrange = hv_ranges_shadow_n;
+	rc = gather_state(l, st);
+	if (rc)
+		hv_measured_state_put(st);
+	return rc;
+}
+
+int hv_state_changed(struct hv_launch *l)
+{
+	return run_phase(l, HV_PHASE_CHANGED);
+}
+
+void hv_components_teardown(struct hv_launch *l)
+{
+	unsigned int i;
+
+	for (i = l->ncomp; i-- > 0;)
+		if (l->comp[i]->teardown)
+			l->comp[i]->teardown(l);
+}
+
 bool hv_cpu_virtualized(void)
 {
 	u32 a, b, c, d;
@@ -131,13 +286,10 @@ static int protect_module(struct hv_launch *l)
 				THINHV_RANGE_HV_CODE);
 		if (rc)
 			return rc;
-		rc = hv_pt_map(&l->hostpt, (u64)base + off, pa, PAGE_SIZE,
-			       HV_ACC_R | HV_ACC_X, HV_MT_WB);
-		if (rc) {
-			pr_err("thinhv: host map of module page failed: %d\n",
-			       rc);
+		rc = hv_host_map(l, (u8 *)base + off, pa, PAGE_SIZE,
+				 HV_ACC_R | HV_ACC_X, HV_MT_WB);
+		if (rc)
 			return rc;
-		}
 	}
 	return 0;
 }
@@ -208,20 +360,20 @@ static void read_mtrrs(struct hv_mtrr_state *m)
 		/* no MTRRs: the architecture says everything is UC */
 		return;
 	}
-	rdmsrl(X86_MSR_MTRRCAP, cap);
-	rdmsrl(X86_MSR_MTRR_DEF_TYPE, m->def_type);
-	m->nvar = min_t(u32, cap & X86_MTRRCAP_VCNT_MASK, HV_MTRR_MAX_VAR);
-	m->fixed_supported = !!(cap & X86_MTRRCAP_FIX);
+	rdmsrl(MSR_MTRRcap, cap);
+	rdmsrl(MSR_MTRRdefType, m->def_type);
+	m->nvar = min_t(u32, cap & 0xff, HV_MTRR_MAX_VAR);
+	m->fixed_supported = cap & (1 << 8);
 	for (i = 0; i < m->nvar; i++) {
-		rdmsrl(X86_MSR_MTRR_PHYSBASE0 + 2 * i, m->var_base[i]);
-		rdmsrl(X86_MSR_MTRR_PHYSMASK0 + 2 * i, m->var_mask[i]);
+		rdmsrl(HV_MSR_MTRR_PHYSBASE0 + 2 * i, m->var_base[i]);
+		rdmsrl(HV_MSR_MTRR_PHYSBASE0 + 2 * i + 1, m->var_mask[i]);
 	}
 	if (m->fixed_supported) {
-		rdmsrl(X86_MSR_MTRR_FIX64K_00000, m->fixed[0]);
-		rdmsrl(X86_MSR_MTRR_FIX16K_80000, m->fixed[1]);
-		rdmsrl(X86_MSR_MTRR_FIX16K_A0000, m->fixed[2]);
+		rdmsrl(MSR_MTRRfix64K_00000, m->fixed[0]);
+		rdmsrl(MSR_MTRRfix16K_80000, m->fixed[1]);
+		rdmsrl(MSR_MTRRfix16K_A0000, m->fixed[2]);
 		for (i = 0; i < 8; i++)
-			rdmsrl(X86_MSR_MTRR_FIX4K_C0000 + i, m->fixed[3 + i]);
+			rdmsrl(MSR_MTRRfix4K_C0000 + i, m->fixed[3 + i]);
 	}
 }
 
@@ -236,7 +388,7 @@ static int build_tables(struct hv_launch *l)
 	unsigned int npt_levels = l->levels;
 	int rc;
 
-	rdmsrl(X86_MSR_PAT, pat);
+	rdmsrl(MSR_IA32_CR_PAT, pat);
 	if (l->ops->npt_format)
 		rc = l->ops->npt_format(&l->npt_fmt, &npt_levels);
 	else
@@ -400,13 +552,16 @@ static int alloc_pool(struct hv_launch *l)
 {
 	size_t host_bytes =
 	    sizeof(struct hv_host) + nr_cpu_ids * sizeof(struct hv_host_cpu);
+	unsigned int i;
 	size_t pages = DIV_ROUND_UP(host_bytes, PAGE_SIZE) + 8 /* backend */ +
 		       num_online_cpus() * l->ops->percpu_pages +
-		       HV_PT_POOL_PAGES + HV_IOMMU_HOST_POOL_PAGES;
+		       HV_PT_POOL_PAGES;
 	void *hp;
 	u64 hpa;
 	int rc;
 
+	for (i = 0; i < l->ncomp; i++)
+		pages += l->comp[i]->pool_pages;
 	l->pool_size = pages * PAGE_SIZE;
 	l->pool = alloc_pages_exact(l->pool_size, GFP_KERNEL | __GFP_ZERO);
 	if (!l->pool) {
@@ -426,7 +581,9 @@ static int alloc_pool(struct hv_launch *l)
 	return 0;
 }
 
-int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock)
+int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops,
+		  const struct hv_component *const *comp, unsigned int ncomp,
+		  bool lock)
 {
 	struct hv_rendezvous rv;
 	unsigned int cpu, nvirt = 0;
@@ -434,6 +591,8 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock)
 	int rc;
 
 	l->ops = ops;
+	l->comp = comp;
+	l->ncomp = ncomp;
 	rc = ops->probe();
 	if (rc)
 		return rc;
@@ -481,18 +640,19 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock)
 	}
 	l->host->locked = lock;
 
-	/* Everything the hypervisor owns, then the IOMMU's, then tables. */
+	/* Everything the hypervisor owns, then the components', then the
+	 * nested table. */
 	rc = hv_protect(l, l->pool_pa, l->pool_size, HV_ACC_NONE,
 			THINHV_RANGE_HV_MEM);
 	if (!rc)
 		rc = protect_module(l);
 	if (!rc)
-		rc = hv_pt_map(&l->hostpt, (u64)l->pool, l->pool_pa,
-			       l->pool_size, HV_ACC_R | HV_ACC_W, HV_MT_WB);
+		rc = hv_host_map(l, l->pool, l->pool_pa, l->pool_size,
+				 HV_ACC_R | HV_ACC_W, HV_MT_WB);
 	if (!rc && l->want_canary)
 		rc = add_canary(l);
 	if (!rc)
-		rc = hv_hook_iommu_prepare(l);
+		rc = run_phase(l, HV_PHASE_PREPARE);
 	if (!rc)
 		rc = fill_npt(l);
 	if (rc)
@@ -508,7 +668,7 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock)
 	hv_ranges_shadow_n = l->host->ranges.n;
 	memcpy(hv_ranges_shadow, l->host->range_store,
 	       sizeof(hv_ranges_shadow[0]) * hv_ranges_shadow_n);
-	rc = hv_hook_measure(l);
+	rc = run_phase(l, HV_PHASE_READY);
 	if (rc) {
 		pr_err("thinhv: refused: measurement failed (%d)\n", rc);
 		goto unlock;
@@ -531,7 +691,7 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock)
 		rc = rc ? rc : (l->cpu_rc[cpu] ? l->cpu_rc[cpu] : -EIO);
 	}
 	if (!rc)
-		rc = hv_hook_iommu_enable(l);
+		rc = run_phase(l, HV_PHASE_LAUNCHED);
 	if (rc) {
 		if (hv_devirt_all(l) == 0)
 			goto unlock;

@@ -3,8 +3,8 @@
  * hv_kern.h - thinhv core <-> backend and core <-> other components inside
  * thinhv.ko (kernel, process context unless a comment says otherwise).
  * Core code never includes a vendor header: backends plug in through
- * struct hv_cpu_ops; the IOMMU and attestation pieces through the launch
- * hooks below.
+ * struct hv_cpu_ops; the IOMMU and attestation components through
+ * struct hv_component (hv_component.h). The module entry lists both.
  */
 #ifndef THINHV_HV_KERN_H
 #define THINHV_HV_KERN_H
@@ -14,9 +14,10 @@
 #include "thinhv/hv_abi.h"
 #include "thinhv/host/hv_exit.h"
 #include "thinhv/pure/hv_pt.h"
-#include "thinhv/host/hv_ranges.h"
+#include "thinhv/hv_ranges.h"
 
 struct hv_launch;
+struct hv_component;
 
 /*
  * One backend per CPU vendor. Host-mode exit handling is the backend's own
@@ -50,15 +51,15 @@ struct hv_cpu_ops {
 	int (*npt_format)(struct hv_pt_format *fmt, unsigned int *levels);
 };
 
-extern const struct hv_cpu_ops svm_cpu_ops;
-extern const struct hv_cpu_ops vmx_cpu_ops;
-
-/* Module parameter allow_nested: launch even under another hypervisor. */
+/* Launch even under another hypervisor (module parameter allow_nested). */
 extern bool hv_allow_nested;
 
 /* Everything a launch owns; lives in module data (visible to the OS). */
 struct hv_launch {
 	const struct hv_cpu_ops *ops;
+	/* The components, in the order the module entry listed them. */
+	const struct hv_component *const *comp;
+	unsigned int ncomp;
 	/* One physically contiguous pool: every byte of it is protected. */
 	void *pool;
 	u64 pool_pa;
@@ -90,8 +91,8 @@ int hv_pool_pages(struct hv_launch *l, unsigned int n, u64 *pa, void **va);
 
 /*
  * Protect [base, base+len) with `access` (HV_ACC_*) for the OS, kind
- * THINHV_RANGE_*. Only between hv_launch_prepare and the NPT build, i.e.
- * from the hooks below. 0 or -errno.
+ * THINHV_RANGE_*. Only before the NPT build, i.e. from a component's
+ * prepare op. 0 or -errno.
  */
 int hv_protect(struct hv_launch *l, u64 base, u64 len, u32 access, u32 kind);
 
@@ -99,37 +100,46 @@ int hv_protect(struct hv_launch *l, u64 base, u64 len, u32 access, u32 kind);
  * Refuse the OS's config-space writes to PCI function seg:bus:devfn (the
  * IOMMU's own) from launch on: port I/O 0xCF8/0xCFC emulated in host mode
  * (SVM only; -EOPNOTSUPP elsewhere), its ECAM page read-only (MCFG, AMD MSR
- * C001_0058). Same window as hv_protect(): from hv_hook_iommu_prepare.
+ * C001_0058). Same window as hv_protect(): from a prepare op.
  */
 int hv_pcicfg_guard(struct hv_launch *l, u16 seg, u8 bus, u8 devfn);
 
 /*
- * Launch hooks (weak defaults do nothing and return 0; the owning component
- * defines the strong symbol in its own file):
- *  hv_hook_iommu_prepare  after all hypervisor memory is allocated and
- *      registered, before the nested page table is built: build IOMMU tables
- *      from the pool (hv_pool_page), hv_protect() them (THINHV_RANGE_IOMMU)
- *      and the IOMMU's MMIO pages (HV_ACC_NONE, THINHV_RANGE_MMIO).
- *  hv_hook_measure  after the tables are built, before any CPU is
- *      virtualized: measure image and policy (att_kern.h).
- *  hv_hook_iommu_enable  after every CPU is virtualized: enable translation
- *      and read the status back; an error devirtualizes everything.
- *  hv_hook_teardown  after every CPU is native again (never under lock).
+ * Map [va, va+len) -> pa (page-rounded) with access HV_ACC_* and memory
+ * type HV_MT_* in the hypervisor's private host page table, for memory a
+ * component's host-mode code touches. From a prepare op. 0 or -errno.
  */
-int hv_hook_iommu_prepare(struct hv_launch *l);
-int hv_hook_measure(struct hv_launch *l);
-int hv_hook_iommu_enable(struct hv_launch *l);
-void hv_hook_teardown(struct hv_launch *l);
+int hv_host_map(struct hv_launch *l, const void *va, u64 pa, u64 len,
+		u32 access, u32 memtype);
 
-/* Core API used by hv_main.c / hv_dev.c. */
-int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops, bool lock);
+/*
+ * Serve hypercall functions [first, last] (hv_abi.h, above HV_HC_DEVIRT)
+ * in host mode with call(ctx, ...) (hv_exit.h hv_host_call_fn; host-mode
+ * code, ctx in the pool). Recorded in the hypervisor's protected state,
+ * where hv_exit.c's dispatch finds it. From a prepare op. 0 or -errno.
+ */
+int hv_host_service(struct hv_launch *l, u32 first, u32 last,
+		    hv_host_call_fn call, void *ctx);
+
+/*
+ * The protected-range registry in the hypervisor's memory: the kernel may
+ * read it until launch; host-mode code may keep the pointer.
+ */
+const struct hv_ranges *hv_host_ranges(const struct hv_launch *l);
+
+/*
+ * Core API used by the module entry (hv_main.c, hv_dev.c). comp: ncomp
+ * components, called in that order (teardown in reverse).
+ */
+int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops,
+		  const struct hv_component *const *comp, unsigned int ncomp,
+		  bool lock);
 int hv_devirt_all(struct hv_launch *l);
 void hv_launch_free(struct hv_launch *l);
 s64 hv_hypercall(struct hv_launch *l, u32 fn, u64 *rbx, u64 *rcx, u64 *rdx);
 bool hv_cpu_virtualized(void); /* CPUID signature seen on this CPU */
 /* Lab: the canary page still holds its pattern (call when native). */
 bool hv_canary_intact(const struct hv_launch *l);
-const struct hv_cpu_ops *hv_select_backend(void);
 
 /* Snapshot of the protected ranges for /dev/thinhv (kernel-side copy). */
 extern struct hv_range hv_ranges_shadow[HV_MAX_RANGES];

@@ -2,22 +2,29 @@
 /*
  * hv_exit.c - arch-neutral exit decisions and hypercall validation (pure C).
  * Runs in HOST MODE (called from svm_host.c with the guest's GS base live):
- * it must call nothing, use no per-CPU data and no stack protector; the
- * Kbuild fragment compiles it with the host-mode flags. Also built into the
- * host unit tests, where a mock backend drives it.
+ * it calls nothing but the host-mode hypercall services components
+ * registered in struct hv_host (protected memory), uses no per-CPU data
+ * and no stack protector; the Kbuild fragment compiles it with the
+ * host-mode flags. Also built into the host unit tests, where a mock
+ * backend drives it.
  */
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
 #include "thinhv/host/hv_exit.h"
-/* both vendors' CPUID bits: the CPUID policy hides either extension */
-#include "thinhv/hw/svm_regs.h"
-#include "thinhv/hw/vmx_regs.h"
-#include "thinhv/iommu_host.h"
+
+#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_ECX_OSXSAVE (1u << 27) /* copy of CR4.OSXSAVE */
+#define CPUID_7_ECX_OSPKE (1u << 4)    /* leaf 7.0: copy of CR4.PKE */
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_PKE (1ull << 22)
+#define CPUID_80000001_ECX_SVM (1u << 2)
+#define CPUID_SVM_FEATURES 0x8000000au
 
 /* EFER bits the OS legitimately toggles at run time. */
-#define EFER_GUEST_MUTABLE                                             \
-	(X86_EFER_SCE | X86_EFER_NXE | X86_EFER_FFXSR | X86_EFER_TCE | \
-	 X86_EFER_AUTOIBRS | X86_EFER_LMSLE)
+#define EFER_GUEST_MUTABLE                                         \
+	(HV_EFER_SCE | HV_EFER_NXE | HV_EFER_FFXSR | HV_EFER_TCE | \
+	 HV_EFER_AUTOIBRS | HV_EFER_LMSLE)
 
 static void cpuid_policy(const struct hv_host *h, uint32_t cpu,
 			 struct hv_exit *e)
@@ -39,25 +46,25 @@ static void cpuid_policy(const struct hv_host *h, uint32_t cpu,
 		}
 		return;
 	}
-	if (leaf == X86_CPUID_FEATURES) {
+	if (leaf == 1) {
 		/* Announce ourselves; hide VT-x: the OS cannot nest. */
-		r[2] |= X86_CPUID1_ECX_HYPERVISOR;
-		r[2] &= ~VMX_CPUID1_ECX_VMX;
+		r[2] |= CPUID_1_ECX_HYPERVISOR;
+		r[2] &= ~CPUID_1_ECX_VMX;
 		/*
 		 * The answer came from host mode: OSXSAVE mirrors the host's
 		 * CR4, the guest must see its own, or its libc picks XSAVE/AVX
 		 * paths that #UD (or misses them).
 		 */
-		r[2] &= ~X86_CPUID1_ECX_OSXSAVE;
-		if (e->guest_cr4 & X86_CR4F_OSXSAVE)
-			r[2] |= X86_CPUID1_ECX_OSXSAVE;
-	} else if (leaf == X86_CPUID_FEATURES7 && e->cpuid_in_ecx == 0) {
-		r[2] &= ~X86_CPUID7_ECX_OSPKE;
-		if (e->guest_cr4 & X86_CR4F_PKE)
-			r[2] |= X86_CPUID7_ECX_OSPKE;
-	} else if (leaf == X86_CPUID_EXT_FEATURES) {
-		r[2] &= ~SVM_CPUID_ECX_SVM;
-	} else if (leaf == SVM_CPUID_FEATURES) {
+		r[2] &= ~CPUID_1_ECX_OSXSAVE;
+		if (e->guest_cr4 & CR4_OSXSAVE)
+			r[2] |= CPUID_1_ECX_OSXSAVE;
+	} else if (leaf == 7 && e->cpuid_in_ecx == 0) {
+		r[2] &= ~CPUID_7_ECX_OSPKE;
+		if (e->guest_cr4 & CR4_PKE)
+			r[2] |= CPUID_7_ECX_OSPKE;
+	} else if (leaf == 0x80000001u) {
+		r[2] &= ~CPUID_80000001_ECX_SVM;
+	} else if (leaf == CPUID_SVM_FEATURES) {
 		r[0] = r[1] = r[2] = r[3] = 0;
 	}
 }
@@ -72,66 +79,19 @@ static uint64_t sum_counter(const struct hv_host *h, enum hv_counter c)
 	return s;
 }
 
-/* The DMA-table hypercalls (hv_abi.h); 0 or a positive HV_E* code. */
-static int iommu_call(struct hv_host *h, uint32_t fn, struct hv_gprs *g)
+/*
+ * A component's hypercall: the service registered for fn (protected
+ * memory, written before launch) or, for a component function nobody
+ * serves (no IOMMU enforced), HV_ENODEV. 0 or a positive HV_E* code.
+ */
+static int serve(struct hv_host *h, uint32_t fn, struct hv_gprs *g)
 {
-	struct iommu_host *ih = h->iommu;
-	struct iommu_host_rec r;
-	uint32_t left = 0, k;
-	uint64_t ovf = 0;
-	int rc;
+	uint32_t i;
 
-	if (!ih)
-		return HV_ENODEV;
-	switch (fn) {
-	case HV_HC_IOMMU_SWAP:
-		/* lock=1 freezes the DMA policy with the hypervisor. */
-		if (h->locked)
-			return HV_EPERM;
-		rc = iommu_host_swap(ih);
-		g->rbx = ih->generation;
-		g->rcx = ih->last_why;
-		g->rdx = ih->last_bad;
-		break;
-	case HV_HC_IOMMU_DRAIN:
-		rc = iommu_host_drain(ih, &r, &left);
-		if (rc == -ENOENT) { /* nothing queued: source 0 */
-			g->rbx = g->rcx = g->rdx = 0;
-			rc = 0;
-		} else if (!rc) {
-			g->rbx = r.lo;
-			g->rcx = r.hi;
-			g->rdx = (uint64_t)(r.unit & 0xff) |
-				 (uint64_t)(r.src & 0xff) << 8 |
-				 (uint64_t)left << 16;
-		}
-		break;
-	default: /* HV_HC_IOMMU_STATE */
-		for (k = 0; k < ih->nunits && k < IOMMU_HOST_MAX_UNITS; k++)
-			ovf += ih->unit[k].hw_overflow;
-		g->rbx = ih->generation;
-		g->rcx = (ih->refused & 0xffffffffull) |
-			 (uint64_t)(ih->active & 1) << 32;
-		g->rdx = (ih->dropped & 0xffffffffull) | ovf << 32;
-		rc = 0;
-		break;
-	}
-	switch (rc) {
-	case 0:
-		return 0;
-	case -ENOENT:
-		return HV_ENOENT;
-	case -EAGAIN:
-		return HV_EAGAIN;
-	case -EBUSY:
-		return HV_EBUSY;
-	case -ENODEV:
-		return HV_ENODEV;
-	case -ETIMEDOUT:
-		return HV_ETIMEDOUT;
-	default:
-		return HV_EINVAL;
-	}
+	for (i = 0; i < h->nsvc && i < HV_MAX_SERVICES; i++)
+		if (fn >= h->svc[i].first && fn <= h->svc[i].last)
+			return h->svc[i].call(h->svc[i].ctx, h, fn, g);
+	return fn > HV_HC_DEVIRT && fn <= HV_HC_MAX ? HV_ENODEV : HV_ENOSYS;
 }
 
 static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
@@ -211,17 +171,8 @@ static uint32_t hypercall(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 		}
 		g->rax = 0;
 		return HV_ACT_ADVANCE | HV_ACT_DEVIRT;
-	case HV_HC_IOMMU_SWAP:
-	case HV_HC_IOMMU_DRAIN:
-	case HV_HC_IOMMU_STATE:
-		if (g->rbx || g->rcx || g->rdx) {
-			err = HV_EINVAL;
-			break;
-		}
-		err = iommu_call(h, fn, g);
-		break;
 	default:
-		err = HV_ENOSYS;
+		err = serve(h, fn, g);
 		break;
 	}
 	if (err) {

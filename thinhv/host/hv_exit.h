@@ -11,13 +11,29 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
-#include "thinhv/hw/x86_regs.h"
 #include "thinhv/host/hv_pcicfg.h"
-#include "thinhv/host/hv_ranges.h"
+#include "thinhv/hv_ranges.h"
 
 #define HV_MAX_RANGES 128
+#define HV_MAX_SERVICES 4
 
-struct iommu_host;
+struct hv_host;
+struct hv_gprs;
+
+/*
+ * A component's host-mode hypercall service (registered with the core's
+ * hv_host_service() before launch): serves functions [first, last] of
+ * hv_abi.h with ctx, its own state in protected memory. Runs in host mode
+ * like the rest of this file: only host-mode code may be called. Returns
+ * 0 or a positive HV_E* code; results go in g->rbx/rcx/rdx.
+ */
+typedef int (*hv_host_call_fn)(void *ctx, const struct hv_host *h, uint32_t fn,
+			       struct hv_gprs *g);
+struct hv_host_service {
+	uint32_t first, last;
+	hv_host_call_fn call;
+	void *ctx;
+};
 
 /* Guest general-purpose registers other than RSP (kept by the backend). */
 struct hv_gprs {
@@ -45,9 +61,11 @@ struct hv_host {
 	uint64_t map_limit; /* nested map covers [0, map_limit) */
 	struct hv_ranges ranges;
 	struct hv_range range_store[HV_MAX_RANGES];
-	struct hv_host_cpu *cpu;  /* ncpus entries, protected memory */
-	struct iommu_host *iommu; /* DMA tables (iommu_host.h), or NULL */
-	struct hv_pcicfg pcicfg;  /* config-space guard (hv_pcicfg.h) */
+	struct hv_host_cpu *cpu; /* ncpus entries, protected memory */
+	/* Components' hypercalls (hv_abi.h numbers above HV_HC_DEVIRT). */
+	struct hv_host_service svc[HV_MAX_SERVICES];
+	uint32_t nsvc;
+	struct hv_pcicfg pcicfg; /* config-space guard (hv_pcicfg.h) */
 };
 
 enum hv_exit_reason {
@@ -110,5 +128,16 @@ struct hv_exit {
 /* Decide what to do with one exit on CPU `cpu` (index into h->cpu). */
 uint32_t hv_exit_decide(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 			struct hv_gprs *g);
+
+/* Architectural EFER bits (AMD APM vol. 2 sec. 3.1.7). */
+#define HV_EFER_SCE (1ull << 0)
+#define HV_EFER_LME (1ull << 8)
+#define HV_EFER_LMA (1ull << 10)
+#define HV_EFER_NXE (1ull << 11)
+#define HV_EFER_SVME (1ull << 12)
+#define HV_EFER_LMSLE (1ull << 13)
+#define HV_EFER_FFXSR (1ull << 14)
+#define HV_EFER_TCE (1ull << 15)
+#define HV_EFER_AUTOIBRS (1ull << 21)
 
 #endif /* THINHV_HV_EXIT_H */

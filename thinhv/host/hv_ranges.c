@@ -6,7 +6,7 @@
  */
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
-#include "thinhv/host/hv_ranges.h"
+#include "thinhv/hv_ranges.h"
 
 void hv_ranges_init(struct hv_ranges *rs, struct hv_range *storage,
 		    uint32_t cap)

@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "attest/kernel/hv_measure.h"
 #include "thinhv/thinhv_ioctl.h"
 #include "thinhv/core/hv_kern.h"
 #include "thinhv/iommu.h"

@@ -5,6 +5,8 @@
  * thinhv); unloading returns every CPU to native, unless lock=1.
  * CPU hotplug is refused while loaded (cpuhp callbacks return -EBUSY): a
  * CPU that is not virtualized could reach hypervisor memory.
+ * This is the one place that lists the CPU backends and the components
+ * (hv_backends[], hv_components[]) and hands them to the core.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -12,7 +14,10 @@
 #include <linux/workqueue.h>
 #include <asm/processor.h>
 
+#include "attest/kernel/hv_measure.h"
+#include "thinhv/core/hv_component.h"
 #include "thinhv/core/hv_kern.h"
+#include "thinhv/iommu.h"
 #include "thinhv/module/hv_main.h"
 
 static bool lock;
@@ -24,7 +29,6 @@ module_param(test_canary, bool, 0444);
 MODULE_PARM_DESC(test_canary,
 		 "lab only: protect a pattern page and check it on unload");
 
-bool hv_allow_nested;
 module_param_named(allow_nested, hv_allow_nested, bool, 0444);
 MODULE_PARM_DESC(
     allow_nested,
@@ -40,13 +44,33 @@ static u64 hv_denials_seen, hv_deny_seq[NR_CPUS];
 static void denial_log_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(denial_log_work, denial_log_fn);
 
-const struct hv_cpu_ops *hv_select_backend(void)
+/* One backend per CPU vendor. */
+static const struct {
+	u8 vendor; /* X86_VENDOR_* */
+	const struct hv_cpu_ops *ops;
+} hv_backends[] = {
+	{ X86_VENDOR_AMD, &svm_cpu_ops },
+	{ X86_VENDOR_HYGON, &svm_cpu_ops },
+	{ X86_VENDOR_INTEL, &vmx_cpu_ops },
+};
+
+/*
+ * The components, in the order the core calls them: DMA enforcement
+ * prepares its tables first; measurement then covers the policy and the
+ * isolation state it reports.
+ */
+static const struct hv_component *const hv_components[] = {
+	&hv_iommu_component,
+	&hv_measure_component,
+};
+
+static const struct hv_cpu_ops *select_backend(void)
 {
-	if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
-	    boot_cpu_data.x86_vendor == X86_VENDOR_HYGON)
-		return &svm_cpu_ops;
-	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL)
-		return &vmx_cpu_ops;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hv_backends); i++)
+		if (boot_cpu_data.x86_vendor == hv_backends[i].vendor)
+			return hv_backends[i].ops;
 	return NULL;
 }
 
@@ -111,7 +135,7 @@ out:
 
 static int __init thinhv_init(void)
 {
-	const struct hv_cpu_ops *ops = hv_select_backend();
+	const struct hv_cpu_ops *ops = select_backend();
 	int rc;
 
 	if (!ops) {
@@ -136,7 +160,8 @@ static int __init thinhv_init(void)
 	mutex_lock(&hv_lock);
 	WRITE_ONCE(hv_hotplug_refused, true);
 	hv_launch_state.want_canary = test_canary;
-	rc = hv_launch_all(&hv_launch_state, ops, lock);
+	rc = hv_launch_all(&hv_launch_state, ops, hv_components,
+			   ARRAY_SIZE(hv_components), lock);
 	if (rc) {
 		WRITE_ONCE(hv_hotplug_refused, false);
 		mutex_unlock(&hv_lock);
@@ -180,7 +205,7 @@ static void __exit thinhv_exit(void)
 			pr_info("thinhv: test canary page %s\n",
 				hv_canary_intact(&hv_launch_state) ? "intact"
 								   : "CHANGED");
-		hv_hook_teardown(&hv_launch_state);
+		hv_components_teardown(&hv_launch_state);
 		hv_launch_free(&hv_launch_state);
 		hv_measure_fini();
 		pr_info("thinhv: every CPU is native again; unloaded\n");

@@ -13,7 +13,9 @@ extern bool hv_launched;
 
 int hv_dev_register(void);
 void hv_dev_unregister(void);
-void hv_measure_fini(void);
-int hv_measure_log_ioctl(void __user *u);
+
+/* The CPU backends hv_main.c chooses from (thinhv/svm, thinhv/vmx). */
+extern const struct hv_cpu_ops svm_cpu_ops;
+extern const struct hv_cpu_ops vmx_cpu_ops;
 
 #endif /* THINHV_HV_MAIN_H */

@@ -13,7 +13,7 @@
 #define THINHV_HV_PT_H
 
 #include "thinhv/compat.h"
-#include "thinhv/host/hv_ranges.h"
+#include "thinhv/hv_ranges.h"
 
 enum hv_pt_kind {
 	HV_PT_X86 = 1,

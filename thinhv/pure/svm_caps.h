@@ -11,7 +11,8 @@
 #define THINHV_SVM_CAPS_H
 
 #include "thinhv/compat.h"
-#include "thinhv/hw/x86_regs.h"
+
+#define SVM_CPUID1_ECX_HYPERVISOR (1u << 31) /* a hypervisor runs */
 
 /* Raw inputs, as read on the loading CPU. */
 struct svm_facts {

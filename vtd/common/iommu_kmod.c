@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * iommu_kmod.c - DMA enforcement inside thinhv.ko (kernel, process
- * context): the launch hooks the core calls (thinhv/core/hv_kern.h), the policy
+ * context): the component the core calls (thinhv/core/hv_component.h), the policy
  * hand-over, device and RAM discovery, the table-page pool, the fault ring
  * and the read-only status files. Vendor work goes through iommu_ops.
  *
  * After launch the IOMMU register pages are read-only for the OS and the
  * tables/logs are unreachable (protected ranges): everything that writes
- * registers happens in the prepare hook, before any CPU is virtualized, or
+ * registers happens in the prepare op, before any CPU is virtualized, or
  * in teardown, after every CPU is native again. Draining fault records
  * after launch is therefore read-only here (see docs/iommu-integration.md).
  */
@@ -22,7 +22,9 @@
 #include <linux/ktime.h>
 #include <asm/tsc.h>
 
+#include "thinhv/core/hv_component.h"
 #include "thinhv/core/hv_kern.h"
+#include "thinhv/iommu_host.h"
 #include "thinhv/thinhv_ioctl.h"
 #include "thinhv/tcg_log.h"
 #include "vtd/common/iommu_drv.h"
@@ -396,7 +398,7 @@ static int alloc_swap(struct hv_iommu *io)
 static int host_map(struct hv_launch *l, const void *va, u64 pa, u64 len,
 		    u32 acc, u32 mt)
 {
-	int rc = hv_pt_map(&l->hostpt, (u64)va, pa, PAGE_ALIGN(len), acc, mt);
+	int rc = hv_host_map(l, va, pa, len, acc, mt);
 
 	if (rc)
 		pr_err("thinhv: host mapping of IOMMU memory %#llx failed: "
@@ -440,7 +442,7 @@ static int host_setup(struct hv_iommu *io, struct hv_launch *l)
 	ih->reserved = io->reserved;
 	ih->stage = io->stage;
 	ih->stage_devtab = io->stage_devtab;
-	ih->prot = &l->host->ranges;
+	ih->prot = hv_host_ranges(l);
 	rc = host_map(l, io->pool_va, io->pool_pa, bytes, HV_ACC_R | HV_ACC_W,
 		      HV_MT_WB);
 	if (!rc)
@@ -471,11 +473,14 @@ static int host_setup(struct hv_iommu *io, struct hv_launch *l)
 		/* Queue, ring, sequence numbers: host mode's from here on. */
 		hu->proto = u->proto;
 	}
+	/* Host mode serves the DMA hypercalls with this state. */
+	if (!rc)
+		rc = hv_host_service(l, HV_HC_IOMMU_SWAP, HV_HC_IOMMU_STATE,
+				     iommu_host_call, ih);
 	if (rc)
 		return rc;
 	io->host = ih;
 	io->l = l;
-	l->host->iommu = ih;
 	return 0;
 }
 
@@ -507,7 +512,7 @@ static void plan_input(struct hv_iommu *io, struct iommu_plan_in *in,
 /* Prepare + enable (before any CPU is virtualized). */
 static int iommu_bringup(struct hv_iommu *io, struct hv_launch *l)
 {
-	const struct hv_ranges *prot = &l->host->ranges;
+	const struct hv_ranges *prot = hv_host_ranges(l);
 	struct iommu_plan_in in;
 	uint32_t i;
 	int rc;
@@ -621,7 +626,7 @@ static const struct iommu_ops *pick_ops(void)
 	return NULL;
 }
 
-int hv_hook_iommu_prepare(struct hv_launch *l)
+static int iommu_prepare(struct hv_launch *l)
 {
 	struct hv_iommu *io;
 	int rc;
@@ -660,7 +665,7 @@ int hv_hook_iommu_prepare(struct hv_launch *l)
 	return 0;
 }
 
-int hv_hook_iommu_enable(struct hv_launch *l)
+static int iommu_launched(struct hv_launch *l)
 {
 	struct hv_iommu *io;
 
@@ -747,7 +752,7 @@ void hv_iommu_poll(void)
 	mutex_unlock(&hv_iommu_lock);
 }
 
-void hv_hook_teardown(struct hv_launch *l)
+static void iommu_teardown(struct hv_launch *l)
 {
 	struct hv_iommu *io;
 
@@ -789,32 +794,31 @@ static uint32_t iso_key(const struct att_iso_device *d)
 	return (uint32_t)d->segment << 16 | (uint32_t)d->bus << 8 | d->devfn;
 }
 
-int hv_iommu_policy_blob(const void **blob, size_t *len)
+/*
+ * measured_state: the validated in-kernel copy of the enforced policy
+ * (the bytes enforced, not the caller's) and every device's domain,
+ * appended at st->dev[st->ndev] in ascending (segment, bus, devfn) order
+ * (with st->dev NULL: only counted). Nothing when no policy is enforced.
+ */
+static int iommu_measured_state(struct hv_launch *l,
+				struct hv_measured_state *st)
 {
-	int rc = -ENOENT;
-
-	mutex_lock(&hv_iommu_lock);
-	if (g_io && g_io->blob) {
-		*blob = g_io->blob;
-		*len = g_io->blob_len;
-		rc = 0;
-	}
-	mutex_unlock(&hv_iommu_lock);
-	return rc;
-}
-
-int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n)
-{
+	struct att_iso_device *out = st->dev ? st->dev + st->ndev : NULL;
 	uint32_t i, k, cnt = 0;
 	int rc = 0;
 
 	mutex_lock(&hv_iommu_lock);
-	if (!g_io || !g_io->plan) {
-		*n = 0;
+	if (!g_io || !g_io->plan)
+		goto out;
+	if (g_io->blob) {
+		st->policy = g_io->blob;
+		st->policy_len = g_io->blob_len;
+	}
+	if (!out) {
+		st->ndev += g_io->ndevs;
 		goto out;
 	}
-	*n = g_io->ndevs;
-	if (g_io->ndevs > cap) {
+	if (g_io->ndevs > st->dev_cap - st->ndev) {
 		rc = -ENOSPC;
 		goto out;
 	}
@@ -842,10 +846,22 @@ int hv_iommu_iso_devices(struct att_iso_device *out, uint32_t cap, uint32_t *n)
 		out[k] = e;
 		cnt++;
 	}
+	st->ndev += cnt;
 out:
 	mutex_unlock(&hv_iommu_lock);
 	return rc;
 }
+
+/* pool_pages: its host-mode state (struct iommu_host) and the host
+ * page-table pages its mappings take. */
+const struct hv_component hv_iommu_component = {
+	.name = "iommu",
+	.pool_pages = 24,
+	.prepare = iommu_prepare,
+	.launched = iommu_launched,
+	.teardown = iommu_teardown,
+	.measured_state = iommu_measured_state,
+};
 
 /* ---- read-only status files under /sys/module/thinhv/parameters ---- */
 
@@ -1081,7 +1097,7 @@ int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 	/* Measured before it takes effect; the current state is always the
 	 * log's last (policy, isolation) pair. */
 	swap_state(io, &copy, &len, &pol, &plan, &devs);
-	rc = hv_measure_swap(l);
+	rc = hv_state_changed(l);
 	if (rc) {
 		pr_err("thinhv: policy swap refused: measurement failed (%d)\n",
 		       rc);
@@ -1110,7 +1126,7 @@ int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 	}
 	/* Not switched: back to the old state, measured again. */
 	swap_state(io, &copy, &len, &pol, &plan, &devs);
-	if (hv_measure_swap(l))
+	if (hv_state_changed(l))
 		pr_err("thinhv: policy swap: re-measuring the old policy "
 		       "failed: the log's last pair is not in force\n");
 	*why = (uint32_t)c;

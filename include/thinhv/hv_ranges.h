@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hv_ranges.h - registry of protected physical ranges (pure C: kernel, host
- * mode and host unit tests). Sorted, non-overlapping, 4 KiB granular; each
+ * mode and host unit tests; the code is thinhv/host/hv_ranges.c, the types
+ * are shared by every layer). Sorted, non-overlapping, 4 KiB granular; each
  * range says which accesses the OS (guest) keeps (HV_ACC_*, 0 = none).
  */
 #ifndef THINHV_HV_RANGES_H
