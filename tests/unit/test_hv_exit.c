@@ -33,7 +33,7 @@ static int setup(void)
 	hcpu[0].index = 0;
 	hcpu[1].index = 1;
 	host.if_flags = HV_IF_NESTED_PAGING;
-	host.efer_keep = HV_EFER_SVME;
+	host.efer_keep = X86_EFER_SVME;
 	host.map_limit = 8ull << 30;
 	hv_ranges_init(&host.ranges, host.range_store, HV_MAX_RANGES);
 	hv_ranges_add(&host.ranges, 0x1000000, 0x100000, HV_ACC_NONE, 0);
@@ -372,14 +372,14 @@ static uint32_t wrmsr(enum hv_msr_kind k, uint64_t v)
 static void test_msr_policy(void)
 {
 	setup();
-	wrmsr(HV_MSR_EFER, cpu0.efer & ~HV_EFER_SVME);
+	wrmsr(HV_MSR_EFER, cpu0.efer & ~X86_EFER_SVME);
 	CU_ASSERT_EQUAL(cpu0.injected, 13);
 	CU_ASSERT_EQUAL(cpu0.efer, 0x1d01);
-	wrmsr(HV_MSR_EFER, cpu0.efer & ~HV_EFER_LME);
+	wrmsr(HV_MSR_EFER, cpu0.efer & ~X86_EFER_LME);
 	CU_ASSERT_EQUAL(cpu0.injected, 13);
 	wrmsr(HV_MSR_EFER, cpu0.efer | (1ull << 40));
 	CU_ASSERT_EQUAL(cpu0.injected, 13);
-	wrmsr(HV_MSR_EFER, cpu0.efer & ~HV_EFER_NXE);
+	wrmsr(HV_MSR_EFER, cpu0.efer & ~X86_EFER_NXE);
 	CU_ASSERT_EQUAL(cpu0.injected, -1);
 	CU_ASSERT_EQUAL(cpu0.efer, 0x1501);
 	wrmsr(HV_MSR_VIRT_CTL, 0);
@@ -431,12 +431,14 @@ static void test_mtrr_blocks(void)
 	/* MTRRs disabled: everything UC */
 	CU_ASSERT_EQUAL(hv_mtrr_block_type(&m, 0, 1ull << 30, &t), 0);
 	CU_ASSERT_EQUAL(t, HV_MT_UC);
-	m.def_type = HV_MTRR_DEF_E | HV_MT_WB;
+	m.def_type = X86_MTRR_DEF_E | HV_MT_WB;
 	/* 256 MiB UC at 3.75G and an overlapping WT: UC wins, WT vs WB */
 	m.var_base[0] = 0xf0000000ull | HV_MT_UC;
-	m.var_mask[0] = (0xffffffffffull & ~0xfffffffull) | HV_MTRR_VALID;
+	m.var_mask[0] =
+	    (0xffffffffffull & ~0xfffffffull) | X86_MTRR_PHYSMASK_VALID;
 	m.var_base[1] = 0xc0000000ull | HV_MT_WT;
-	m.var_mask[1] = (0xffffffffffull & ~0x3fffffffull) | HV_MTRR_VALID;
+	m.var_mask[1] =
+	    (0xffffffffffull & ~0x3fffffffull) | X86_MTRR_PHYSMASK_VALID;
 	CU_ASSERT_EQUAL(hv_mtrr_block_type(&m, 0xc0000000ull, 1ull << 30, &t),
 			-EAGAIN);
 	CU_ASSERT_EQUAL(hv_mtrr_block_type(&m, 0xc0000000ull, 1ull << 28, &t),

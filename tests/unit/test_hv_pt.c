@@ -174,12 +174,13 @@ static struct hv_mtrr_state mtrr;
 static void seabios_mtrrs(void)
 {
 	memset(&mtrr, 0, sizeof(mtrr));
-	mtrr.def_type = HV_MTRR_DEF_E | HV_MTRR_DEF_FE | HV_MT_WB;
+	mtrr.def_type = X86_MTRR_DEF_E | X86_MTRR_DEF_FE | HV_MT_WB;
 	mtrr.nvar = 8;
 	mtrr.phys_bits = 40;
 	mtrr.fixed_supported = true;
 	mtrr.var_base[0] = 0x80000000ull | HV_MT_UC;
-	mtrr.var_mask[0] = (0xffffffffffull & ~0x7fffffffull) | HV_MTRR_VALID;
+	mtrr.var_mask[0] =
+	    (0xffffffffffull & ~0x7fffffffull) | X86_MTRR_PHYSMASK_VALID;
 	memset(mtrr.fixed, HV_MT_WB, sizeof(mtrr.fixed));
 	mtrr.fixed[2] = 0; /* A0000-BFFFF: VGA, UC */
 }

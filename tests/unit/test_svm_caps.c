@@ -109,7 +109,7 @@ static void test_cpu_decide(void)
 	enum svm_refusal why;
 
 	CU_ASSERT_EQUAL(svm_cpu_decide(0x500, 0, &why), 0); /* LME|LMA */
-	CU_ASSERT_EQUAL(svm_cpu_decide(0x500 | SVM_EFER_SVME, 0, &why), -EBUSY);
+	CU_ASSERT_EQUAL(svm_cpu_decide(0x500 | X86_EFER_SVME, 0, &why), -EBUSY);
 	CU_ASSERT_EQUAL(why, SVM_BUSY);
 	CU_ASSERT_EQUAL(svm_cpu_decide(0x500, SVM_VM_CR_SVMDIS, &why), -EACCES);
 	CU_ASSERT_EQUAL(why, SVM_DISABLED);

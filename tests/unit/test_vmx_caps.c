@@ -370,7 +370,7 @@ static void good_cpu(struct vmx_cap_msrs *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->cpuid1_ecx = VMX_CPUID1_ECX_VMX;
-	m->feature_control = VMX_FC_LOCK | VMX_FC_VMX_OUTSIDE_SMX;
+	m->feature_control = X86_FC_LOCK | X86_FC_VMX_OUTSIDE_SMX;
 	m->basic = 0x00da040000000004ull;
 	m->true_pin = 0x7f00000016ull;
 	m->true_proc = 0xfff9fffe04006172ull;
@@ -409,7 +409,7 @@ static void test_plan_good_and_refusals(void)
 	CU_ASSERT_STRING_EQUAL(why.why, "no VMX");
 
 	good_cpu(&m);
-	m.feature_control = VMX_FC_LOCK;
+	m.feature_control = X86_FC_LOCK;
 	CU_ASSERT_EQUAL(vmx_caps_plan(&m, &p, &why), -EPERM);
 	CU_ASSERT_STRING_EQUAL(why.what, "IA32_FEATURE_CONTROL");
 
@@ -588,16 +588,16 @@ static void test_msr_bitmap(void)
 	int i, set = 0;
 
 	memset(bm, 0, sizeof(bm));
-	CU_ASSERT_EQUAL(vmx_msr_bitmap_set(bm, VMX_MSR_FEATURE_CONTROL, true),
+	CU_ASSERT_EQUAL(vmx_msr_bitmap_set(bm, X86_MSR_FEATURE_CONTROL, true),
 			0);
-	CU_ASSERT_EQUAL(vmx_msr_bitmap_set(bm, VMX_MSR_EFER, true), 0);
+	CU_ASSERT_EQUAL(vmx_msr_bitmap_set(bm, X86_MSR_EFER, true), 0);
 	CU_ASSERT_EQUAL(vmx_msr_bitmap_set(bm, 0x40000000u, true), -ERANGE);
 	/* byte positions from SDM 25.6.9 */
 	CU_ASSERT_EQUAL(bm[0x800 + 0x3a / 8], 1u << (0x3a % 8));
 	CU_ASSERT_EQUAL(bm[0xc00 + 0x80 / 8], 1u);
-	CU_ASSERT(vmx_msr_bitmap_test(bm, VMX_MSR_EFER, true));
-	CU_ASSERT(!vmx_msr_bitmap_test(bm, VMX_MSR_EFER, false));
-	CU_ASSERT(!vmx_msr_bitmap_test(bm, VMX_MSR_PAT, true));
+	CU_ASSERT(vmx_msr_bitmap_test(bm, X86_MSR_EFER, true));
+	CU_ASSERT(!vmx_msr_bitmap_test(bm, X86_MSR_EFER, false));
+	CU_ASSERT(!vmx_msr_bitmap_test(bm, X86_MSR_PAT, true));
 	CU_ASSERT(vmx_msr_bitmap_test(bm, 0x40000000u, false)); /* outside */
 	for (i = 0; i < 4096; i++)
 		set += __builtin_popcount(bm[i]);

@@ -33,8 +33,6 @@
 /* Page-table pages reserved in the pool for NPT + host page table. */
 #define HV_PT_POOL_PAGES 96
 #define HV_RENDEZVOUS_US (2 * USEC_PER_SEC)
-/* IA32_MTRR_PHYSBASEn = 0x200 + 2n, PHYSMASKn = 0x201 + 2n (SDM 12.11.2.3) */
-#define HV_MSR_MTRR_PHYSBASE0 0x200u
 
 struct hv_range hv_ranges_shadow[HV_MAX_RANGES];
 u32 hv_ranges_shadow_n;
@@ -360,20 +358,20 @@ static void read_mtrrs(struct hv_mtrr_state *m)
 		/* no MTRRs: the architecture says everything is UC */
 		return;
 	}
-	rdmsrl(MSR_MTRRcap, cap);
-	rdmsrl(MSR_MTRRdefType, m->def_type);
-	m->nvar = min_t(u32, cap & 0xff, HV_MTRR_MAX_VAR);
-	m->fixed_supported = cap & (1 << 8);
+	rdmsrl(X86_MSR_MTRRCAP, cap);
+	rdmsrl(X86_MSR_MTRR_DEF_TYPE, m->def_type);
+	m->nvar = min_t(u32, cap & X86_MTRRCAP_VCNT_MASK, HV_MTRR_MAX_VAR);
+	m->fixed_supported = !!(cap & X86_MTRRCAP_FIX);
 	for (i = 0; i < m->nvar; i++) {
-		rdmsrl(HV_MSR_MTRR_PHYSBASE0 + 2 * i, m->var_base[i]);
-		rdmsrl(HV_MSR_MTRR_PHYSBASE0 + 2 * i + 1, m->var_mask[i]);
+		rdmsrl(X86_MSR_MTRR_PHYSBASE0 + 2 * i, m->var_base[i]);
+		rdmsrl(X86_MSR_MTRR_PHYSMASK0 + 2 * i, m->var_mask[i]);
 	}
 	if (m->fixed_supported) {
-		rdmsrl(MSR_MTRRfix64K_00000, m->fixed[0]);
-		rdmsrl(MSR_MTRRfix16K_80000, m->fixed[1]);
-		rdmsrl(MSR_MTRRfix16K_A0000, m->fixed[2]);
+		rdmsrl(X86_MSR_MTRR_FIX64K_00000, m->fixed[0]);
+		rdmsrl(X86_MSR_MTRR_FIX16K_80000, m->fixed[1]);
+		rdmsrl(X86_MSR_MTRR_FIX16K_A0000, m->fixed[2]);
 		for (i = 0; i < 8; i++)
-			rdmsrl(MSR_MTRRfix4K_C0000 + i, m->fixed[3 + i]);
+			rdmsrl(X86_MSR_MTRR_FIX4K_C0000 + i, m->fixed[3 + i]);
 	}
 }
 
@@ -388,7 +386,7 @@ static int build_tables(struct hv_launch *l)
 	unsigned int npt_levels = l->levels;
 	int rc;
 
-	rdmsrl(MSR_IA32_CR_PAT, pat);
+	rdmsrl(X86_MSR_PAT, pat);
 	if (l->ops->npt_format)
 		rc = l->ops->npt_format(&l->npt_fmt, &npt_levels);
 	else

@@ -11,20 +11,14 @@
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
 #include "thinhv/host/hv_exit.h"
-
-#define CPUID_1_ECX_VMX (1u << 5)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_1_ECX_OSXSAVE (1u << 27) /* copy of CR4.OSXSAVE */
-#define CPUID_7_ECX_OSPKE (1u << 4)    /* leaf 7.0: copy of CR4.PKE */
-#define CR4_OSXSAVE (1ull << 18)
-#define CR4_PKE (1ull << 22)
-#define CPUID_80000001_ECX_SVM (1u << 2)
-#define CPUID_SVM_FEATURES 0x8000000au
+/* both vendors' CPUID bits: the CPUID policy hides either extension */
+#include "thinhv/hw/svm_regs.h"
+#include "thinhv/hw/vmx_regs.h"
 
 /* EFER bits the OS legitimately toggles at run time. */
-#define EFER_GUEST_MUTABLE                                         \
-	(HV_EFER_SCE | HV_EFER_NXE | HV_EFER_FFXSR | HV_EFER_TCE | \
-	 HV_EFER_AUTOIBRS | HV_EFER_LMSLE)
+#define EFER_GUEST_MUTABLE                                             \
+	(X86_EFER_SCE | X86_EFER_NXE | X86_EFER_FFXSR | X86_EFER_TCE | \
+	 X86_EFER_AUTOIBRS | X86_EFER_LMSLE)
 
 static void cpuid_policy(const struct hv_host *h, uint32_t cpu,
 			 struct hv_exit *e)
@@ -46,25 +40,25 @@ static void cpuid_policy(const struct hv_host *h, uint32_t cpu,
 		}
 		return;
 	}
-	if (leaf == 1) {
+	if (leaf == X86_CPUID_FEATURES) {
 		/* Announce ourselves; hide VT-x: the OS cannot nest. */
-		r[2] |= CPUID_1_ECX_HYPERVISOR;
-		r[2] &= ~CPUID_1_ECX_VMX;
+		r[2] |= X86_CPUID1_ECX_HYPERVISOR;
+		r[2] &= ~VMX_CPUID1_ECX_VMX;
 		/*
 		 * The answer came from host mode: OSXSAVE mirrors the host's
 		 * CR4, the guest must see its own, or its libc picks XSAVE/AVX
 		 * paths that #UD (or misses them).
 		 */
-		r[2] &= ~CPUID_1_ECX_OSXSAVE;
-		if (e->guest_cr4 & CR4_OSXSAVE)
-			r[2] |= CPUID_1_ECX_OSXSAVE;
-	} else if (leaf == 7 && e->cpuid_in_ecx == 0) {
-		r[2] &= ~CPUID_7_ECX_OSPKE;
-		if (e->guest_cr4 & CR4_PKE)
-			r[2] |= CPUID_7_ECX_OSPKE;
-	} else if (leaf == 0x80000001u) {
-		r[2] &= ~CPUID_80000001_ECX_SVM;
-	} else if (leaf == CPUID_SVM_FEATURES) {
+		r[2] &= ~X86_CPUID1_ECX_OSXSAVE;
+		if (e->guest_cr4 & X86_CR4F_OSXSAVE)
+			r[2] |= X86_CPUID1_ECX_OSXSAVE;
+	} else if (leaf == X86_CPUID_FEATURES7 && e->cpuid_in_ecx == 0) {
+		r[2] &= ~X86_CPUID7_ECX_OSPKE;
+		if (e->guest_cr4 & X86_CR4F_PKE)
+			r[2] |= X86_CPUID7_ECX_OSPKE;
+	} else if (leaf == X86_CPUID_EXT_FEATURES) {
+		r[2] &= ~SVM_CPUID_ECX_SVM;
+	} else if (leaf == SVM_CPUID_FEATURES) {
 		r[0] = r[1] = r[2] = r[3] = 0;
 	}
 }

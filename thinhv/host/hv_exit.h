@@ -11,6 +11,7 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
+#include "thinhv/hw/x86_regs.h"
 #include "thinhv/host/hv_pcicfg.h"
 #include "thinhv/hv_ranges.h"
 
@@ -128,16 +129,5 @@ struct hv_exit {
 /* Decide what to do with one exit on CPU `cpu` (index into h->cpu). */
 uint32_t hv_exit_decide(struct hv_host *h, uint32_t cpu, struct hv_exit *e,
 			struct hv_gprs *g);
-
-/* Architectural EFER bits (AMD APM vol. 2 sec. 3.1.7). */
-#define HV_EFER_SCE (1ull << 0)
-#define HV_EFER_LME (1ull << 8)
-#define HV_EFER_LMA (1ull << 10)
-#define HV_EFER_NXE (1ull << 11)
-#define HV_EFER_SVME (1ull << 12)
-#define HV_EFER_LMSLE (1ull << 13)
-#define HV_EFER_FFXSR (1ull << 14)
-#define HV_EFER_TCE (1ull << 15)
-#define HV_EFER_AUTOIBRS (1ull << 21)
 
 #endif /* THINHV_HV_EXIT_H */

@@ -7,9 +7,7 @@
  */
 #include <linux/linkage.h>
 #include "thinhv/host/svm_offsets.h"
-
-#define MSR_EFER 0xc0000080
-#define CR4_PGE 7
+#include "thinhv/hw/x86_regs.h"
 
 	.text
 
@@ -123,7 +121,7 @@ SYM_CODE_START_LOCAL(svm_host_loop)
 	lgdt	SVMC_D_GDTR(%rdi)
 	lidt	SVMC_D_IDTR(%rdi)
 	stgi
-	movl	$MSR_EFER, %ecx
+	movl	$X86_MSR_EFER, %ecx
 	movq	SVMC_D_EFER(%rdi), %rax
 	movq	%rax, %rdx
 	shrq	$32, %rdx
@@ -131,7 +129,7 @@ SYM_CODE_START_LOCAL(svm_host_loop)
 	/* drop every TLB entry, global and all PCIDs, host ones included */
 	movq	%cr4, %rax
 	movq	%rax, %rcx
-	btrq	$CR4_PGE, %rcx
+	btrq	$X86_CR4F_PGE_SHIFT, %rcx
 	movq	%rcx, %cr4
 	movq	%rax, %cr4
 	/* OS stack: [rsp] = rflags, [rsp+8] = rip (kernel: no red zone) */

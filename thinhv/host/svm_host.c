@@ -211,7 +211,7 @@ static enum hv_exit_reason decode(struct svm_cpu *c, struct hv_exit *e,
 		e->msr_new =
 		    ((g->rdx & 0xffffffffull) << 32) | (g->rax & 0xffffffffull);
 		switch ((uint32_t)g->rcx) {
-		case SVM_MSR_EFER:
+		case X86_MSR_EFER:
 			e->msr_kind = HV_MSR_EFER;
 			e->msr_old = v->save.efer;
 			break;
@@ -331,7 +331,7 @@ static void fill_devirt(struct svm_cpu *c, const struct hv_gprs *g)
 	c->d_rip = v->save.rip;
 	c->d_rsp = v->save.rsp;
 	c->d_rflags = v->save.rflags;
-	c->d_efer = v->save.efer & ~SVM_EFER_SVME;
+	c->d_efer = v->save.efer & ~X86_EFER_SVME;
 	c->d_gdtr.limit = (uint16_t)v->save.gdtr.limit;
 	c->d_gdtr.base = v->save.gdtr.base;
 	c->d_idtr.limit = (uint16_t)v->save.idtr.limit;
@@ -427,7 +427,7 @@ int svm_exit_handler(struct svm_cpu *c, struct hv_gprs *g)
 		g->rdx = e.cpuid[3];
 	}
 	if (act & HV_ACT_SET_MSR)
-		v->save.efer = e.msr_new | SVM_EFER_SVME;
+		v->save.efer = e.msr_new | X86_EFER_SVME;
 	if (act & HV_ACT_ADVANCE) {
 		if (c->nrips && v->ctl.next_rip)
 			v->save.rip = v->ctl.next_rip;

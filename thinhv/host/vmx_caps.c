@@ -108,12 +108,12 @@ bool vmx_ctl_valid(uint64_t cap, uint32_t v)
 
 int vmx_feature_control(uint64_t fc, uint64_t *newval)
 {
-	if (fc & VMX_FC_LOCK) {
-		if (!(fc & VMX_FC_VMX_OUTSIDE_SMX))
+	if (fc & X86_FC_LOCK) {
+		if (!(fc & X86_FC_VMX_OUTSIDE_SMX))
 			return -EPERM;
 		return 0;
 	}
-	*newval = fc | VMX_FC_LOCK | VMX_FC_VMX_OUTSIDE_SMX;
+	*newval = fc | X86_FC_LOCK | X86_FC_VMX_OUTSIDE_SMX;
 	return 1;
 }
 
@@ -221,8 +221,8 @@ int vmx_caps_plan(const struct vmx_cap_msrs *m, struct vmx_plan *p,
 	if (!(m->cpuid1_ecx & VMX_CPUID1_ECX_VMX))
 		return refuse(why, "CPUID.1:ECX", "no VMX", VMX_CPUID1_ECX_VMX,
 			      -ENODEV);
-	if ((m->feature_control & VMX_FC_LOCK) &&
-	    !(m->feature_control & VMX_FC_VMX_OUTSIDE_SMX))
+	if ((m->feature_control & X86_FC_LOCK) &&
+	    !(m->feature_control & X86_FC_VMX_OUTSIDE_SMX))
 		return refuse(why, "IA32_FEATURE_CONTROL",
 			      "VMX disabled and locked by firmware",
 			      m->feature_control, -EPERM);
@@ -269,9 +269,9 @@ int vmx_caps_plan(const struct vmx_cap_msrs *m, struct vmx_plan *p,
 		return refuse(why, "IA32_VMX_CR4_FIXED0/1",
 			      "bit fixed to both 0 and 1",
 			      m->cr4_fixed0 & ~m->cr4_fixed1, -EINVAL);
-	if (!(m->cr4_fixed1 & VMX_CR4_VMXE))
+	if (!(m->cr4_fixed1 & X86_CR4F_VMXE))
 		return refuse(why, "IA32_VMX_CR4_FIXED1",
-			      "CR4.VMXE not allowed", VMX_CR4_VMXE, -EINVAL);
+			      "CR4.VMXE not allowed", X86_CR4F_VMXE, -EINVAL);
 	return plan_ept(m, p, why);
 }
 
@@ -322,22 +322,22 @@ bool vmx_xsetbv_ok(uint32_t cpl, uint32_t ecx, uint64_t value,
 		   uint64_t supported)
 {
 	const uint64_t avx512 =
-	    VMX_XCR0_OPMASK | VMX_XCR0_ZMM_HI256 | VMX_XCR0_HI16_ZMM;
-	const uint64_t mpx = VMX_XCR0_BNDREGS | VMX_XCR0_BNDCSR;
-	const uint64_t amx = VMX_XCR0_AMX_CFG | VMX_XCR0_AMX_DATA;
+	    X86_XCR0_OPMASK | X86_XCR0_ZMM_HI256 | X86_XCR0_HI16_ZMM;
+	const uint64_t mpx = X86_XCR0_BNDREGS | X86_XCR0_BNDCSR;
+	const uint64_t amx = X86_XCR0_AMX_CFG | X86_XCR0_AMX_DATA;
 
 	if (cpl != 0 || ecx != 0)
 		return false; /* only XCR0 exists for us */
 	if (value & ~supported)
 		return false;
-	if (!(value & VMX_XCR0_X87))
+	if (!(value & X86_XCR0_X87))
 		return false;
-	if ((value & VMX_XCR0_AVX) && !(value & VMX_XCR0_SSE))
+	if ((value & X86_XCR0_AVX) && !(value & X86_XCR0_SSE))
 		return false;
 	if ((value & mpx) && (value & mpx) != mpx)
 		return false;
 	if ((value & avx512) &&
-	    ((value & avx512) != avx512 || !(value & VMX_XCR0_AVX)))
+	    ((value & avx512) != avx512 || !(value & X86_XCR0_AVX)))
 		return false;
 	if ((value & amx) && (value & amx) != amx)
 		return false;

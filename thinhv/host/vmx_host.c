@@ -131,7 +131,7 @@ static void devirt(struct vmx_cpu *c, const struct hv_gprs *g, uint64_t rax)
 	struct vmx_dtr gdtr, idtr;
 	uint64_t cr0 = vmx_vmread(VMCS_GUEST_CR0);
 	uint64_t cr3 = vmx_vmread(VMCS_GUEST_CR3);
-	uint64_t cr4 = vmx_vmread(VMCS_GUEST_CR4) & ~VMX_CR4_VMXE;
+	uint64_t cr4 = vmx_vmread(VMCS_GUEST_CR4) & ~X86_CR4F_VMXE;
 	uint16_t tr = (uint16_t)vmx_vmread(VMCS_GUEST_TR_SEL);
 	uint64_t tr_base = vmx_vmread(VMCS_GUEST_TR_BASE);
 	uint32_t tr_limit = (uint32_t)vmx_vmread(VMCS_GUEST_TR_LIMIT);
@@ -204,20 +204,20 @@ static void devirt(struct vmx_cpu *c, const struct hv_gprs *g, uint64_t rax)
 	vmx_load_es(es);
 	vmx_load_fs(fs);
 	vmx_load_gs(gs);
-	vmx_wrmsr(VMX_MSR_EFER, efer);
-	vmx_wrmsr(VMX_MSR_PAT, pat);
+	vmx_wrmsr(X86_MSR_EFER, efer);
+	vmx_wrmsr(X86_MSR_PAT, pat);
 	if (debugctl)
-		vmx_wrmsr(VMX_MSR_DEBUGCTL, debugctl);
-	vmx_wrmsr(VMX_MSR_SYSENTER_CS, sysenter_cs);
-	vmx_wrmsr(VMX_MSR_SYSENTER_ESP, sysenter_esp);
-	vmx_wrmsr(VMX_MSR_SYSENTER_EIP, sysenter_eip);
+		vmx_wrmsr(X86_MSR_DEBUGCTL, debugctl);
+	vmx_wrmsr(X86_MSR_SYSENTER_CS, sysenter_cs);
+	vmx_wrmsr(X86_MSR_SYSENTER_ESP, sysenter_esp);
+	vmx_wrmsr(X86_MSR_SYSENTER_EIP, sysenter_eip);
 	vmx_write_dr7(dr7);
 	/* Flush everything, global pages and all PCIDs (toggle CR4.PGE). */
 	vmx_write_cr4(cr4 ^ (1ull << 7));
 	vmx_write_cr4(cr4);
 	/* FS/GS base and IDTR last: from here an NMI is the OS's again. */
-	vmx_wrmsr(VMX_MSR_FS_BASE, fs_base);
-	vmx_wrmsr(VMX_MSR_GS_BASE, gs_base);
+	vmx_wrmsr(X86_MSR_FS_BASE, fs_base);
+	vmx_wrmsr(X86_MSR_GS_BASE, gs_base);
 	vmx_lidt(&idtr);
 }
 
@@ -233,7 +233,7 @@ static uint32_t access_of(uint64_t qual)
 /* MSRs whose writes the bitmap intercepts (vmx.c sets the same list). */
 static enum hv_msr_kind msr_kind(uint32_t msr)
 {
-	if (msr == VMX_MSR_FEATURE_CONTROL ||
+	if (msr == X86_MSR_FEATURE_CONTROL ||
 	    (msr >= VMX_MSR_FIRST && msr <= VMX_MSR_LAST))
 		return HV_MSR_VIRT_CTL;
 	return HV_MSR_OTHER;

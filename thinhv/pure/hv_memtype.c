@@ -54,12 +54,12 @@ int hv_mtrr_block_type(const struct hv_mtrr_state *m, uint64_t base,
 	if (len < 4096 || (len & (len - 1)) || (base & (len - 1)) ||
 	    m->phys_bits < 32 || m->phys_bits > 52)
 		return -EINVAL;
-	if (!(m->def_type & HV_MTRR_DEF_E)) {
+	if (!(m->def_type & X86_MTRR_DEF_E)) {
 		*type = HV_MT_UC;
 		return 0;
 	}
 	if (base < FIXED_END && m->fixed_supported &&
-	    (m->def_type & HV_MTRR_DEF_FE)) {
+	    (m->def_type & X86_MTRR_DEF_FE)) {
 		if (len != 4096)
 			return -EAGAIN; /* let 4 KiB pages follow the fixed MTRRs */
 		t = fixed_type(m, base);
@@ -72,7 +72,7 @@ int hv_mtrr_block_type(const struct hv_mtrr_state *m, uint64_t base,
 		uint64_t mask = m->var_mask[i] & physmask;
 		uint8_t vt = (uint8_t)m->var_base[i];
 
-		if (!(m->var_mask[i] & HV_MTRR_VALID))
+		if (!(m->var_mask[i] & X86_MTRR_PHYSMASK_VALID))
 			continue;
 		if (mask & (len - 1)) {
 			/*

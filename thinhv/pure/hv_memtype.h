@@ -9,6 +9,7 @@
 #define THINHV_HV_MEMTYPE_H
 
 #include "thinhv/compat.h"
+#include "thinhv/hw/x86_regs.h"
 
 /* Architectural memory type encodings (MTRR and PAT share them). */
 #define HV_MT_UC 0u
@@ -31,10 +32,6 @@ struct hv_mtrr_state {
 	/* 64K_00000, 16K_80000, 16K_A0000, 4K_C0000 .. 4K_F8000 */
 	uint64_t fixed[11];
 };
-
-#define HV_MTRR_DEF_E (1ull << 11)
-#define HV_MTRR_DEF_FE (1ull << 10)
-#define HV_MTRR_VALID (1ull << 11)
 
 /*
  * Memory type of the naturally aligned block [base, base+len) (len a power

@@ -52,7 +52,7 @@ int svm_launch_decide(const struct svm_facts *f, bool allow_nested,
 		return refuse(SVM_NOT_AMD, why);
 	if (!(f->ext_ecx & SVM_CPUID_ECX_SVM))
 		return refuse(SVM_NO_SVM, why);
-	if ((f->cpuid1_ecx & SVM_CPUID1_ECX_HYPERVISOR) && !allow_nested)
+	if ((f->cpuid1_ecx & X86_CPUID1_ECX_HYPERVISOR) && !allow_nested)
 		return refuse(SVM_NESTED, why);
 	if (!(f->svm_edx & SVM_CPUID_EDX_NPT))
 		return refuse(SVM_NO_NPT, why);
@@ -63,7 +63,7 @@ int svm_launch_decide(const struct svm_facts *f, bool allow_nested,
 
 int svm_cpu_decide(uint64_t efer, uint64_t vm_cr, enum svm_refusal *why)
 {
-	if (efer & SVM_EFER_SVME)
+	if (efer & X86_EFER_SVME)
 		return refuse(SVM_BUSY, why); /* another hypervisor (KVM) */
 	if (vm_cr & SVM_VM_CR_SVMDIS)
 		return refuse(SVM_DISABLED, why);

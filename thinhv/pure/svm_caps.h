@@ -11,8 +11,7 @@
 #define THINHV_SVM_CAPS_H
 
 #include "thinhv/compat.h"
-
-#define SVM_CPUID1_ECX_HYPERVISOR (1u << 31) /* a hypervisor runs */
+#include "thinhv/hw/x86_regs.h"
 
 /* Raw inputs, as read on the loading CPU. */
 struct svm_facts {

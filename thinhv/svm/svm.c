@@ -55,7 +55,7 @@ static int svm_probe(void)
 	f.vendor[2] = r[2];
 	svm_cpuid(1, 0, r);
 	f.cpuid1_ecx = r[2];
-	svm_cpuid(SVM_CPUID_EXT_FEATURES, 0, r);
+	svm_cpuid(X86_CPUID_EXT_FEATURES, 0, r);
 	f.ext_ecx = r[2];
 	f.svm_edx = 0;
 	f.vm_cr = 0;
@@ -66,7 +66,7 @@ static int svm_probe(void)
 		f.vm_cr = svm_rdmsr(SVM_MSR_VM_CR);
 	}
 	sig[0] = 0;
-	if (f.cpuid1_ecx & SVM_CPUID1_ECX_HYPERVISOR) {
+	if (f.cpuid1_ecx & X86_CPUID1_ECX_HYPERVISOR) {
 		svm_cpuid(0x40000000, 0, r);
 		memcpy(sig, &r[1], 4);
 		memcpy(sig + 4, &r[2], 4);
@@ -101,7 +101,7 @@ static int svm_probe_cpu(void)
 {
 	enum svm_refusal why;
 
-	return svm_cpu_decide(svm_rdmsr(SVM_MSR_EFER), svm_rdmsr(SVM_MSR_VM_CR),
+	return svm_cpu_decide(svm_rdmsr(X86_MSR_EFER), svm_rdmsr(SVM_MSR_VM_CR),
 			      &why);
 }
 
@@ -179,7 +179,7 @@ static int svm_setup(struct hv_launch *l)
 	rc = svm_build_idt(l);
 	if (rc)
 		return rc;
-	msrpm_intercept_write(pm, SVM_MSR_EFER);
+	msrpm_intercept_write(pm, X86_MSR_EFER);
 	msrpm_intercept_write(pm, SVM_MSR_VM_HSAVE_PA);
 	msrpm_intercept_write(pm, SVM_MSR_VM_CR);
 	/* Moving the ECAM window would escape the read-only ECAM pages. */
@@ -191,7 +191,7 @@ static int svm_setup(struct hv_launch *l)
 	 */
 	iopm_intercept(io, HV_PCICFG_ADDR_PORT, HV_PCICFG_PORT_END);
 	svm_npt_root = l->npt.root_pa;
-	l->host->efer_keep = SVM_EFER_SVME;
+	l->host->efer_keep = X86_EFER_SVME;
 	return 0;
 }
 
@@ -277,8 +277,8 @@ static void vmcb_from_live(struct svm_cpu *c, struct svm_dtr *gdt)
 	seg_load(&v->save.gs, svm_read_gs());
 	seg_load(&v->save.tr, svm_read_tr());
 	seg_load(&v->save.ldtr, svm_read_ldtr());
-	v->save.fs.base = svm_rdmsr(SVM_MSR_FS_BASE);
-	v->save.gs.base = svm_rdmsr(SVM_MSR_GS_BASE);
+	v->save.fs.base = svm_rdmsr(X86_MSR_FS_BASE);
+	v->save.gs.base = svm_rdmsr(X86_MSR_GS_BASE);
 	v->save.tr.base = sysdesc_base(gdt, v->save.tr.sel);
 	v->save.ldtr.base = sysdesc_base(gdt, v->save.ldtr.sel);
 	v->save.gdtr.base = gdt->base;
@@ -286,22 +286,22 @@ static void vmcb_from_live(struct svm_cpu *c, struct svm_dtr *gdt)
 	v->save.idtr.base = idt.base;
 	v->save.idtr.limit = idt.limit;
 	v->save.cpl = 0;
-	v->save.efer = svm_rdmsr(SVM_MSR_EFER);
+	v->save.efer = svm_rdmsr(X86_MSR_EFER);
 	v->save.cr0 = svm_read_cr0();
 	v->save.cr2 = svm_read_cr2();
 	v->save.cr3 = svm_read_cr3();
 	v->save.cr4 = svm_read_cr4();
 	v->save.dr6 = svm_read_dr6();
 	v->save.dr7 = svm_read_dr7();
-	v->save.g_pat = svm_rdmsr(SVM_MSR_PAT);
-	v->save.star = svm_rdmsr(SVM_MSR_STAR);
-	v->save.lstar = svm_rdmsr(SVM_MSR_LSTAR);
-	v->save.cstar = svm_rdmsr(SVM_MSR_CSTAR);
-	v->save.sfmask = svm_rdmsr(SVM_MSR_SFMASK);
-	v->save.kernel_gs_base = svm_rdmsr(SVM_MSR_KERNEL_GS_BASE);
-	v->save.sysenter_cs = svm_rdmsr(SVM_MSR_SYSENTER_CS);
-	v->save.sysenter_esp = svm_rdmsr(SVM_MSR_SYSENTER_ESP);
-	v->save.sysenter_eip = svm_rdmsr(SVM_MSR_SYSENTER_EIP);
+	v->save.g_pat = svm_rdmsr(X86_MSR_PAT);
+	v->save.star = svm_rdmsr(X86_MSR_STAR);
+	v->save.lstar = svm_rdmsr(X86_MSR_LSTAR);
+	v->save.cstar = svm_rdmsr(X86_MSR_CSTAR);
+	v->save.sfmask = svm_rdmsr(X86_MSR_SFMASK);
+	v->save.kernel_gs_base = svm_rdmsr(X86_MSR_KERNEL_GS_BASE);
+	v->save.sysenter_cs = svm_rdmsr(X86_MSR_SYSENTER_CS);
+	v->save.sysenter_esp = svm_rdmsr(X86_MSR_SYSENTER_ESP);
+	v->save.sysenter_eip = svm_rdmsr(X86_MSR_SYSENTER_EIP);
 	/* RIP, RSP, RFLAGS, RAX: svm_launch_asm */
 }
 
@@ -310,12 +310,12 @@ static int svm_launch(void *area)
 	struct svm_cpu *c = (void *)((u8 *)area + SVM_AREA_CPU * PAGE_SIZE);
 	void *gdt_copy = (u8 *)area + SVM_AREA_GDT * PAGE_SIZE;
 	struct svm_dtr gdt;
-	u64 efer = svm_rdmsr(SVM_MSR_EFER);
+	u64 efer = svm_rdmsr(X86_MSR_EFER);
 	int rc;
 
-	if (efer & SVM_EFER_SVME)
+	if (efer & X86_EFER_SVME)
 		return -EBUSY;
-	svm_wrmsr(SVM_MSR_EFER, efer | SVM_EFER_SVME);
+	svm_wrmsr(X86_MSR_EFER, efer | X86_EFER_SVME);
 	svm_wrmsr(SVM_MSR_VM_HSAVE_PA, c->hsave_pa);
 	vmcb_from_live(c, &gdt);
 	if (gdt.limit >= PAGE_SIZE) {
@@ -331,7 +331,7 @@ static int svm_launch(void *area)
 		return 0; /* guest now: the pool is out of reach from here */
 undo:
 	svm_wrmsr(SVM_MSR_VM_HSAVE_PA, 0);
-	svm_wrmsr(SVM_MSR_EFER, efer);
+	svm_wrmsr(X86_MSR_EFER, efer);
 	return rc;
 }
 

@@ -50,7 +50,7 @@ static void read_caps(struct vmx_cap_msrs *m)
 	m->cpuid1_ecx = r[2];
 	if (!(r[2] & VMX_CPUID1_ECX_VMX))
 		return; /* the MSRs below would #GP */
-	m->feature_control = vmx_rdmsr(VMX_MSR_FEATURE_CONTROL);
+	m->feature_control = vmx_rdmsr(X86_MSR_FEATURE_CONTROL);
 	m->basic = vmx_rdmsr(VMX_MSR_BASIC);
 	m->pin = vmx_rdmsr(VMX_MSR_PINBASED_CTLS);
 	m->proc = vmx_rdmsr(VMX_MSR_PROCBASED_CTLS);
@@ -87,7 +87,7 @@ static int vmx_probe(void)
 		return -ENODEV;
 	}
 	vmx_cpuid(1, 0, r);
-	if ((r[2] & VMX_CPUID1_ECX_HYPERVISOR) && !hv_allow_nested) {
+	if ((r[2] & X86_CPUID1_ECX_HYPERVISOR) && !hv_allow_nested) {
 		pr_err("thinhv: refused: already running under a hypervisor "
 		       "(CPUID.1:ECX[31]); allow_nested=1 overrides for "
 		       "emulators\n");
@@ -141,14 +141,14 @@ static int vmx_probe_cpu(void)
 	u64 fc, nv = 0;
 	int rc;
 
-	if (vmx_read_cr4() & VMX_CR4_VMXE) {
+	if (vmx_read_cr4() & X86_CR4F_VMXE) {
 		/* another hypervisor (e.g. KVM) owns VMX on this CPU */
 		pr_err("thinhv: refused: cpu%u: CR4.VMXE already set (another "
 		       "VMX user)\n",
 		       smp_processor_id());
 		return -EBUSY;
 	}
-	fc = vmx_rdmsr(VMX_MSR_FEATURE_CONTROL);
+	fc = vmx_rdmsr(X86_MSR_FEATURE_CONTROL);
 	rc = vmx_feature_control(fc, &nv);
 	if (rc < 0) {
 		pr_err("thinhv: refused: cpu%u: IA32_FEATURE_CONTROL %#llx: "
@@ -158,8 +158,8 @@ static int vmx_probe_cpu(void)
 	}
 	if (rc == 1) {
 		/* unlocked: lock it with VMX enabled (SDM 24.7) */
-		vmx_wrmsr(VMX_MSR_FEATURE_CONTROL, nv);
-		if (vmx_feature_control(vmx_rdmsr(VMX_MSR_FEATURE_CONTROL),
+		vmx_wrmsr(X86_MSR_FEATURE_CONTROL, nv);
+		if (vmx_feature_control(vmx_rdmsr(X86_MSR_FEATURE_CONTROL),
 					&nv) != 0)
 			return -EPERM;
 	}
@@ -211,7 +211,7 @@ static int vmx_setup(struct hv_launch *l)
 	 * hardware; refused with #GP either way). Everything else, and
 	 * every read, goes to the hardware directly.
 	 */
-	rc = vmx_msr_bitmap_set(bm, VMX_MSR_FEATURE_CONTROL, true);
+	rc = vmx_msr_bitmap_set(bm, X86_MSR_FEATURE_CONTROL, true);
 	for (v = VMX_MSR_FIRST; !rc && v <= VMX_MSR_LAST; v++)
 		rc = vmx_msr_bitmap_set(bm, v, true);
 	if (rc)
@@ -305,8 +305,8 @@ static void w(u32 field, u64 v, int *bad)
  */
 static u64 host_cr4(u64 cr4)
 {
-	if (vmx_caps.cpuid1_ecx & VMX_CPUID1_ECX_XSAVE)
-		cr4 |= VMX_CR4_OSXSAVE;
+	if (vmx_caps.cpuid1_ecx & X86_CPUID1_ECX_XSAVE)
+		cr4 |= X86_CR4F_OSXSAVE;
 	return cr4;
 }
 
@@ -331,8 +331,8 @@ static int vmcs_from_live(struct vmx_cpu *c, struct vmx_dtr *gdt)
 	if (rc)
 		return rc;
 	/* 64-bit mode: FS/GS bases live in MSRs, the rest are flat. */
-	fs.base = vmx_rdmsr(VMX_MSR_FS_BASE);
-	gs.base = vmx_rdmsr(VMX_MSR_GS_BASE);
+	fs.base = vmx_rdmsr(X86_MSR_FS_BASE);
+	gs.base = vmx_rdmsr(X86_MSR_GS_BASE);
 	if (tr.ar & VMX_AR_UNUSABLE)
 		return -EINVAL; /* VM entry requires a usable TR */
 	if ((tr.ar & VMX_AR_TYPE) == VMX_AR_TYPE_TSS64_AVAIL)
@@ -362,8 +362,8 @@ static int vmcs_from_live(struct vmx_cpu *c, struct vmx_dtr *gdt)
 	/* The OS owns CR0 and CR4 except CR4.VMXE, which reads as 0. */
 	w(VMCS_CR0_MASK, 0, &bad);
 	w(VMCS_CR0_SHADOW, cr0, &bad);
-	w(VMCS_CR4_MASK, VMX_CR4_VMXE, &bad);
-	w(VMCS_CR4_SHADOW, cr4 & ~VMX_CR4_VMXE, &bad);
+	w(VMCS_CR4_MASK, X86_CR4F_VMXE, &bad);
+	w(VMCS_CR4_SHADOW, cr4 & ~X86_CR4F_VMXE, &bad);
 
 	/* guest state */
 	w(VMCS_GUEST_CR0, cr0, &bad);
@@ -382,12 +382,12 @@ static int vmcs_from_live(struct vmx_cpu *c, struct vmx_dtr *gdt)
 	w(VMCS_GUEST_GDTR_LIMIT, gdt->limit, &bad);
 	w(VMCS_GUEST_IDTR_BASE, idt.base, &bad);
 	w(VMCS_GUEST_IDTR_LIMIT, idt.limit, &bad);
-	w(VMCS_GUEST_DEBUGCTL, vmx_rdmsr(VMX_MSR_DEBUGCTL), &bad);
-	w(VMCS_GUEST_PAT, vmx_rdmsr(VMX_MSR_PAT), &bad);
-	w(VMCS_GUEST_EFER, vmx_rdmsr(VMX_MSR_EFER), &bad);
-	w(VMCS_GUEST_SYSENTER_CS, vmx_rdmsr(VMX_MSR_SYSENTER_CS), &bad);
-	w(VMCS_GUEST_SYSENTER_ESP, vmx_rdmsr(VMX_MSR_SYSENTER_ESP), &bad);
-	w(VMCS_GUEST_SYSENTER_EIP, vmx_rdmsr(VMX_MSR_SYSENTER_EIP), &bad);
+	w(VMCS_GUEST_DEBUGCTL, vmx_rdmsr(X86_MSR_DEBUGCTL), &bad);
+	w(VMCS_GUEST_PAT, vmx_rdmsr(X86_MSR_PAT), &bad);
+	w(VMCS_GUEST_EFER, vmx_rdmsr(X86_MSR_EFER), &bad);
+	w(VMCS_GUEST_SYSENTER_CS, vmx_rdmsr(X86_MSR_SYSENTER_CS), &bad);
+	w(VMCS_GUEST_SYSENTER_ESP, vmx_rdmsr(X86_MSR_SYSENTER_ESP), &bad);
+	w(VMCS_GUEST_SYSENTER_EIP, vmx_rdmsr(X86_MSR_SYSENTER_EIP), &bad);
 	w(VMCS_LINK_POINTER, ~0ull, &bad);
 	w(VMCS_GUEST_INTERRUPTIBILITY, 0, &bad);
 	w(VMCS_GUEST_ACTIVITY, VMX_ACTIVITY_ACTIVE, &bad);
@@ -410,11 +410,11 @@ static int vmcs_from_live(struct vmx_cpu *c, struct vmx_dtr *gdt)
 	w(VMCS_HOST_TR_BASE, (u64)c->tss, &bad);
 	w(VMCS_HOST_GDTR_BASE, (u64)c->gdt, &bad);
 	w(VMCS_HOST_IDTR_BASE, c->idt, &bad);
-	w(VMCS_HOST_SYSENTER_CS, vmx_rdmsr(VMX_MSR_SYSENTER_CS), &bad);
-	w(VMCS_HOST_SYSENTER_ESP, vmx_rdmsr(VMX_MSR_SYSENTER_ESP), &bad);
-	w(VMCS_HOST_SYSENTER_EIP, vmx_rdmsr(VMX_MSR_SYSENTER_EIP), &bad);
-	w(VMCS_HOST_PAT, vmx_rdmsr(VMX_MSR_PAT), &bad);
-	w(VMCS_HOST_EFER, vmx_rdmsr(VMX_MSR_EFER), &bad);
+	w(VMCS_HOST_SYSENTER_CS, vmx_rdmsr(X86_MSR_SYSENTER_CS), &bad);
+	w(VMCS_HOST_SYSENTER_ESP, vmx_rdmsr(X86_MSR_SYSENTER_ESP), &bad);
+	w(VMCS_HOST_SYSENTER_EIP, vmx_rdmsr(X86_MSR_SYSENTER_EIP), &bad);
+	w(VMCS_HOST_PAT, vmx_rdmsr(X86_MSR_PAT), &bad);
+	w(VMCS_HOST_EFER, vmx_rdmsr(X86_MSR_EFER), &bad);
 	w(VMCS_HOST_RSP, (u64)(c->stack_top - 16), &bad);
 	w(VMCS_HOST_RIP, (u64)vmx_exit_entry, &bad);
 	if (bad)
@@ -430,13 +430,13 @@ static int vmx_launch(void *area)
 	u64 cr4 = vmx_read_cr4();
 	int rc;
 
-	if (cr4 & VMX_CR4_VMXE)
+	if (cr4 & X86_CR4F_VMXE)
 		return -EBUSY;
 	if (!vmx_cr_fixed_ok(vmx_read_cr0(), vmx_caps.cr0_fixed0,
 			     vmx_caps.cr0_fixed1) ||
-	    !vmx_cr_fixed_ok(cr4 | VMX_CR4_VMXE, vmx_caps.cr4_fixed0,
+	    !vmx_cr_fixed_ok(cr4 | X86_CR4F_VMXE, vmx_caps.cr4_fixed0,
 			     vmx_caps.cr4_fixed1) ||
-	    !vmx_cr_fixed_ok(host_cr4(cr4) | VMX_CR4_VMXE, vmx_caps.cr4_fixed0,
+	    !vmx_cr_fixed_ok(host_cr4(cr4) | X86_CR4F_VMXE, vmx_caps.cr4_fixed0,
 			     vmx_caps.cr4_fixed1))
 		return -EINVAL;
 	/*
@@ -444,7 +444,7 @@ static int vmx_launch(void *area)
 	 * VMXE = 0, which is what the guest reads (CR4 read shadow) and
 	 * writes back without an exit.
 	 */
-	vmx_write_cr4(cr4 | VMX_CR4_VMXE);
+	vmx_write_cr4(cr4 | X86_CR4F_VMXE);
 	if (vmx_vmxon(c->vmxon_pa)) {
 		rc = -EIO;
 		goto out_cr4;

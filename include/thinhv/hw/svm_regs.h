@@ -9,45 +9,22 @@
 #define THINHV_SVM_REGS_H
 
 #include "thinhv/compat.h"
+#include "thinhv/hw/x86_regs.h"
 #include "thinhv/host/svm_offsets.h"
 
-/* CPUID */
-#define SVM_CPUID_EXT_FEATURES 0x80000001u
+/* CPUID (leaf X86_CPUID_EXT_FEATURES and the SVM leaf) */
 #define SVM_CPUID_ECX_SVM (1u << 2) /* SVM supported */
 #define SVM_CPUID_FEATURES 0x8000000au
 #define SVM_CPUID_EDX_NPT (1u << 0)   /* nested paging */
 #define SVM_CPUID_EDX_NRIPS (1u << 3) /* next-RIP saved on #VMEXIT */
 #define SVM_CPUID_EDX_VGIF (1u << 16)
-#define SVM_CPUID_EXT_EDX_PDPE1GB (1u << 26) /* 1 GiB pages */
 
-/* MSRs */
-#define SVM_MSR_EFER 0xc0000080u
-#define SVM_EFER_SVME (1ull << 12) /* SVM enable */
+/* MSRs (architectural ones, EFER.SVME included: x86_regs.h) */
 #define SVM_MSR_VM_CR 0xc0010114u
 #define SVM_VM_CR_LOCK (1ull << 3)   /* SVMDIS is locked */
 #define SVM_VM_CR_SVMDIS (1ull << 4) /* SVM disabled by firmware */
 #define SVM_MSR_VM_HSAVE_PA 0xc0010117u
 #define SVM_MSR_MMIO_CFG_BASE 0xc0010058u /* ECAM window (fam10h+) */
-#define SVM_MSR_PAT 0x00000277u
-#define SVM_MSR_FS_BASE 0xc0000100u
-#define SVM_MSR_GS_BASE 0xc0000101u
-#define SVM_MSR_KERNEL_GS_BASE 0xc0000102u
-#define SVM_MSR_STAR 0xc0000081u
-#define SVM_MSR_LSTAR 0xc0000082u
-#define SVM_MSR_CSTAR 0xc0000083u
-#define SVM_MSR_SFMASK 0xc0000084u
-#define SVM_MSR_SYSENTER_CS 0x00000174u
-#define SVM_MSR_SYSENTER_ESP 0x00000175u
-#define SVM_MSR_SYSENTER_EIP 0x00000176u
-#define SVM_MSR_DEBUGCTL 0x000001d9u
-/* MTRRs (shared with Intel) */
-#define SVM_MSR_MTRRCAP 0x000000feu
-#define SVM_MSR_MTRR_DEF_TYPE 0x000002ffu
-#define SVM_MSR_MTRR_PHYSBASE0 0x00000200u /* base 2n, mask 2n+1 */
-#define SVM_MSR_MTRR_FIX64K 0x00000250u
-#define SVM_MSR_MTRR_FIX16K_80 0x00000258u
-#define SVM_MSR_MTRR_FIX16K_A0 0x00000259u
-#define SVM_MSR_MTRR_FIX4K_C0 0x00000268u /* .. 0x26f: 8 registers */
 
 /* MSR permission map (2 bits per MSR: read, write), APM sec. 15.11 */
 #define SVM_MSRPM_SIZE 8192u

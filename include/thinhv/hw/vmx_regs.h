@@ -9,31 +9,18 @@
 #ifndef THINHV_VMX_REGS_H
 #define THINHV_VMX_REGS_H
 
+/* CR0/CR4, XCR0, EFER, CPUID 1 and 7 bits, architectural MSRs. */
+#include "thinhv/hw/x86_regs.h"
+
 /* ---- CPUID ---------------------------------------------------------- */
 #define VMX_CPUID1_ECX_VMX (1u << 5) /* CPUID.1:ECX.VMX */
 #define VMX_CPUID1_ECX_SMX (1u << 6)
-#define VMX_CPUID1_ECX_XSAVE (1u << 26)	  /* XSETBV/XGETBV, CR4.OSXSAVE */
-#define VMX_CPUID1_ECX_OSXSAVE (1u << 27) /* copy of CR4.OSXSAVE */
-#define VMX_CPUID7_ECX_OSPKE (1u << 4)	  /* leaf 7.0: copy of CR4.PKE */
-#define VMX_CPUID1_ECX_HYPERVISOR (1u << 31)
 
-/* ---- MSRs (SDM vol. 4 table 2-2, app. A) ---------------------------- */
-#define VMX_MSR_FEATURE_CONTROL 0x0000003au
-#define VMX_FC_LOCK (1ull << 0) /* write-once until reset */
-#define VMX_FC_VMX_IN_SMX (1ull << 1)
-#define VMX_FC_VMX_OUTSIDE_SMX (1ull << 2)
+/*
+ * ---- MSRs (SDM vol. 4 table 2-2, app. A) ----------------------------
+ * Architectural ones (FEATURE_CONTROL, EFER, PAT, ...): x86_regs.h.
+ */
 #define VMX_MSR_SMM_MONITOR_CTL 0x0000009bu
-#define VMX_MSR_SYSENTER_CS 0x00000174u
-#define VMX_MSR_SYSENTER_ESP 0x00000175u
-#define VMX_MSR_SYSENTER_EIP 0x00000176u
-#define VMX_MSR_DEBUGCTL 0x000001d9u
-#define VMX_MSR_PAT 0x00000277u
-#define VMX_MSR_MTRRCAP 0x000000feu
-#define VMX_MSR_MTRR_DEF_TYPE 0x000002ffu
-#define VMX_MSR_EFER 0xc0000080u
-#define VMX_MSR_FS_BASE 0xc0000100u
-#define VMX_MSR_GS_BASE 0xc0000101u
-#define VMX_MSR_KERNEL_GS_BASE 0xc0000102u
 
 #define VMX_MSR_BASIC 0x00000480u
 #define VMX_BASIC_REVISION_MASK 0x7fffffffull /* bits 30:0 */
@@ -439,27 +426,6 @@
 #define VMX_CRQ_TYPE_MOV_TO 0ull
 #define VMX_CRQ_GPR_SHIFT 8
 #define VMX_CRQ_GPR_MASK 0xfull
-
-/* ---- Control registers ---------------------------------------------- */
-#define VMX_CR0_PE (1ull << 0)
-#define VMX_CR0_NE (1ull << 5)
-#define VMX_CR0_PG (1ull << 31)
-#define VMX_CR4_VMXE (1ull << 13)
-#define VMX_CR4_SMXE (1ull << 14)
-#define VMX_CR4_OSXSAVE (1ull << 18)
-#define VMX_CR4_PKE (1ull << 22)
-
-/* XCR0 (SDM vol. 1 13.3) */
-#define VMX_XCR0_X87 (1ull << 0)
-#define VMX_XCR0_SSE (1ull << 1)
-#define VMX_XCR0_AVX (1ull << 2)
-#define VMX_XCR0_BNDREGS (1ull << 3)
-#define VMX_XCR0_BNDCSR (1ull << 4)
-#define VMX_XCR0_OPMASK (1ull << 5)
-#define VMX_XCR0_ZMM_HI256 (1ull << 6)
-#define VMX_XCR0_HI16_ZMM (1ull << 7)
-#define VMX_XCR0_AMX_CFG (1ull << 17)
-#define VMX_XCR0_AMX_DATA (1ull << 18)
 
 /* MSR bitmap (25.6.9): one 4 KiB page, four 1 KiB quarters. */
 #define VMX_MSRBM_READ_LOW 0x000u  /* MSRs 0x00000000-0x00001fff */

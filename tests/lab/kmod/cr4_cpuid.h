@@ -19,6 +19,8 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 
+#include "thinhv/hw/x86_regs.h"
+
 /* The CPUID bit that mirrors a CR4 bit, as this CPU reports it now. */
 static inline int cr4_cpuid_bit(u32 leaf, u32 reg_bit)
 {
@@ -65,14 +67,16 @@ static inline void cr4_cpuid_mirror(const char *tag)
 {
 	u32 a, b, c, d;
 
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	if (c & (1u << 26)) /* XSAVE */
-		cr4_cpuid_check(tag, "osxsave", X86_CR4_OSXSAVE, 1, 1u << 27);
+	cpuid_count(X86_CPUID_FEATURES, 0, &a, &b, &c, &d);
+	if (c & X86_CPUID1_ECX_XSAVE)
+		cr4_cpuid_check(tag, "osxsave", X86_CR4F_OSXSAVE,
+				X86_CPUID_FEATURES, X86_CPUID1_ECX_OSXSAVE);
 	else
 		pr_info("%s: cpuid-mirror osxsave skipped (no XSAVE)\n", tag);
-	cpuid_count(7, 0, &a, &b, &c, &d);
-	if (c & (1u << 3)) /* PKU */
-		cr4_cpuid_check(tag, "pke", X86_CR4_PKE, 7, 1u << 4);
+	cpuid_count(X86_CPUID_FEATURES7, 0, &a, &b, &c, &d);
+	if (c & X86_CPUID7_ECX_PKU)
+		cr4_cpuid_check(tag, "pke", X86_CR4F_PKE, X86_CPUID_FEATURES7,
+				X86_CPUID7_ECX_OSPKE);
 	else
 		pr_info("%s: cpuid-mirror pke skipped (no PKU)\n", tag);
 }

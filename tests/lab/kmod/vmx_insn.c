@@ -19,6 +19,7 @@
 #include <linux/irqflags.h>
 #include <linux/smp.h>
 #include "cr4_cpuid.h"
+#include "thinhv/hw/x86_regs.h"
 
 static bool hold_vmxe;
 module_param(hold_vmxe, bool, 0444);
@@ -57,11 +58,6 @@ static u64 xgetbv0(void)
 	return ((u64)hi << 32) | lo;
 }
 
-#define CPUID1_ECX_XSAVE (1u << 26)
-#define XCR0_X87 (1ull << 0)
-#define XCR0_SSE (1ull << 1)
-#define XCR0_AVX (1ull << 2)
-
 /* XSETBV ECX:EDX:EAX; prints the trap and XCR0 before and after. */
 static void xsetbv_try(const char *name, u32 xcr, u64 val)
 {
@@ -91,7 +87,7 @@ static void xsetbv_cases(void)
 	u64 xcr0, mask;
 	bool borrowed;
 
-	if (!(cpuid_ecx(1) & CPUID1_ECX_XSAVE)) {
+	if (!(cpuid_ecx(1) & X86_CPUID1_ECX_XSAVE)) {
 		pr_info("vmx_insn: xsetbv skipped (no XSAVE in CPUID)\n");
 		return;
 	}
@@ -104,15 +100,15 @@ static void xsetbv_cases(void)
 		asm volatile("mov %0, %%cr4" ::"r"(cr4 | X86_CR4_OSXSAVE));
 	xcr0 = xgetbv0();
 	/* refused as on bare metal: #GP, XCR0 unchanged */
-	xsetbv_try("xsetbv-bad", 0, xcr0 & ~XCR0_X87);
-	if (mask & XCR0_AVX)
-		xsetbv_try("xsetbv-avx-nosse", 0, XCR0_X87 | XCR0_AVX);
+	xsetbv_try("xsetbv-bad", 0, xcr0 & ~X86_XCR0_X87);
+	if (mask & X86_XCR0_AVX)
+		xsetbv_try("xsetbv-avx-nosse", 0, X86_XCR0_X87 | X86_XCR0_AVX);
 	xsetbv_try("xsetbv-reserved", 0, xcr0 | (1ull << 63));
 	xsetbv_try("xsetbv-xcr1", 1, xcr0);
 	/* allowed: applied by thinhv */
 	xsetbv_try("xsetbv-same", 0, xcr0);
-	if (borrowed && (mask & XCR0_SSE) && xcr0 == XCR0_X87) {
-		xsetbv_try("xsetbv-change", 0, XCR0_X87 | XCR0_SSE);
+	if (borrowed && (mask & X86_XCR0_SSE) && xcr0 == X86_XCR0_X87) {
+		xsetbv_try("xsetbv-change", 0, X86_XCR0_X87 | X86_XCR0_SSE);
 		xsetbv_try("xsetbv-restore", 0, xcr0);
 	}
 	if (borrowed)
