@@ -14,9 +14,6 @@
 /* both vendors' CPUID bits: the CPUID policy hides either extension */
 #include "thinhv/hw/svm_regs.h"
 #include "thinhv/hw/vmx_regs.h"
-/* both vendors' CPUID bits: the CPUID policy hides either extension */
-#include "thinhv/hw/svm_regs.h"
-#include "thinhv/hw/vmx_regs.h"
 
 /* EFER bits the OS legitimately toggles at run time. */
 #define EFER_GUEST_MUTABLE                                             \

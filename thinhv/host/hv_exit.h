@@ -12,7 +12,6 @@
 #include "thinhv/compat.h"
 #include "thinhv/hv_abi.h"
 #include "thinhv/hw/x86_regs.h"
-#include "thinhv/hw/x86_regs.h"
 #include "thinhv/host/hv_pcicfg.h"
 #include "thinhv/hv_ranges.h"
 

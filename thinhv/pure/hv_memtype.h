@@ -10,7 +10,6 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/hw/x86_regs.h"
-#include "thinhv/hw/x86_regs.h"
 
 /* Architectural memory type encodings (MTRR and PAT share them). */
 #define HV_MT_UC 0u

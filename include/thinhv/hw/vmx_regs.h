@@ -12,9 +12,6 @@
 /* CR0/CR4, XCR0, EFER, CPUID 1 and 7 bits, architectural MSRs. */
 #include "thinhv/hw/x86_regs.h"
 
-/* CR0/CR4, XCR0, EFER, CPUID 1 and 7 bits, architectural MSRs. */
-#include "thinhv/hw/x86_regs.h"
-
 /* ---- CPUID ---------------------------------------------------------- */
 #define VMX_CPUID1_ECX_VMX (1u << 5) /* CPUID.1:ECX.VMX */
 #define VMX_CPUID1_ECX_SMX (1u << 6)

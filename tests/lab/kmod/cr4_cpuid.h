@@ -21,8 +21,6 @@
 
 #include "thinhv/hw/x86_regs.h"
 
-#include "thinhv/hw/x86_regs.h"
-
 /* The CPUID bit that mirrors a CR4 bit, as this CPU reports it now. */
 static inline int cr4_cpuid_bit(u32 leaf, u32 reg_bit)
 {

@@ -20,7 +20,6 @@
 #include <linux/smp.h>
 #include "cr4_cpuid.h"
 #include "thinhv/hw/x86_regs.h"
-#include "thinhv/hw/x86_regs.h"
 
 static bool hold_vmxe;
 module_param(hold_vmxe, bool, 0444);
