@@ -25,16 +25,18 @@
 
 static void verify_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: thinhv verify EVIDENCE --ak AK.pub --nonce HEX "
-		"[--reference REF]\n"
-		"                     [--expect-policy DIGEST] "
-		"[--require-firmware-log]\n"
-		"                     [--sign-key KEY] [-o VERDICT]\n"
-		"       thinhv verify EVIDENCE --extract DIR [--nonce HEX]\n"
-		"       thinhv verify --gen-sign-key KEY\n"
-		"       thinhv verify --check-verdict VERDICT --pubkey BASE64\n"
-		"exit: 0 pass, 1 pass with warnings, 2 fail, 4 error\n");
+	fprintf(
+	    f,
+	    "usage: thinhv verify EVIDENCE --ak AK.pub --nonce HEX "
+	    "[--reference REF]\n"
+	    "                     [--expect-policy DIGEST] "
+	    "[--require-firmware-log]\n"
+	    "                     [--sign-key KEY] [-o VERDICT]\n"
+	    "       thinhv verify EVIDENCE --extract DIR [--nonce HEX]\n"
+	    "       thinhv verify --gen-sign-key KEY\n"
+	    "       thinhv verify EVIDENCE --nonce HEX --check-verdict VERDICT "
+	    "--pubkey BASE64\n"
+	    "exit: 0 pass, 1 pass with warnings, 2 fail, 4 error\n");
 }
 
 static const char *status_name(enum att_status s)
@@ -180,13 +182,106 @@ static int gen_sign_key(const char *path)
 	return CLI_EXIT_OK;
 }
 
-/* Check a signed verdict file against an expected public key. */
-static int check_verdict(const char *path, const char *pk64)
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
+/*
+ * The header a verdict starts with (format_verdict): the bundle's SHA-256
+ * and the nonce it was verified with. 0, or -EINVAL when malformed.
+ */
+static int verdict_header(const char *text, uint8_t digest[32], uint8_t **nonce,
+			  size_t *nonce_len)
+{
+	static const char head[] = "thinhv-verdict: 1\nevidence-sha256: ";
+	char hexnonce[2 * 64 + 1];
+	const char *p, *end = NULL;
+	size_t bl = 0, n;
+
+	if (strncmp(text, head, strlen(head)))
+		return -EINVAL;
+	p = text + strlen(head);
+	if (sodium_hex2bin(digest, 32, p, 64, NULL, &bl, &end) || bl != 32 ||
+	    end != p + 64 || p[64] != '\n')
+		return -EINVAL;
+	p += 65;
+	if (strncmp(p, "nonce: ", 7))
+		return -EINVAL;
+	p += 7;
+	n = strcspn(p, "\n");
+	if (p[n] != '\n' || n >= sizeof(hexnonce))
+		return -EINVAL;
+	memcpy(hexnonce, p, n);
+	hexnonce[n] = '\0';
+	return att_hex_decode(hexnonce, nonce, nonce_len) ? -EINVAL : 0;
+}
+
+/*
+ * A signed verdict speaks about one bundle and one nonce, named in its
+ * header; it counts only for the bundle and the nonce the auditor holds
+ * now. A PASS signed for another bundle, or for an earlier nonce, is
+ * refused, each with its reason. text is the signed verdict up to its
+ * public-key line.
+ */
+static bool verdict_bound(const char *text, const uint8_t *bundle,
+			  size_t bundle_len, const uint8_t *nonce,
+			  size_t nonce_len)
+{
+	uint8_t signed_digest[32], digest[32], *signed_nonce = NULL;
+	size_t signed_nonce_len = 0;
+	char a[65], b[65], x[129], y[129];
+	bool ok = true;
+
+	if (verdict_header(text, signed_digest, &signed_nonce,
+			   &signed_nonce_len)) {
+		printf("verdict-evidence: FAIL  no evidence-sha256 and nonce "
+		       "header\n");
+		return false;
+	}
+	crypto_hash_sha256(digest, bundle, bundle_len);
+	sodium_bin2hex(b, sizeof(b), digest, sizeof(digest));
+	if (sodium_memcmp(signed_digest, digest, sizeof(digest))) {
+		sodium_bin2hex(a, sizeof(a), signed_digest,
+			       sizeof(signed_digest));
+		printf("verdict-evidence: FAIL  signed for the bundle with "
+		       "SHA-256 %s, EVIDENCE has %s\n",
+		       a, b);
+		ok = false;
+	} else {
+		printf("verdict-evidence: PASS  SHA-256 %s\n", b);
+	}
+	sodium_bin2hex(y, sizeof(y), nonce, nonce_len);
+	if (signed_nonce_len != nonce_len ||
+	    sodium_memcmp(signed_nonce, nonce, nonce_len)) {
+		sodium_bin2hex(x, sizeof(x), signed_nonce, signed_nonce_len);
+		printf("verdict-nonce: FAIL  signed for nonce %s, not --nonce "
+		       "%s\n",
+		       x, y);
+		ok = false;
+	} else {
+		printf("verdict-nonce: PASS  %s\n", y);
+	}
+	free(signed_nonce);
+	return ok;
+}
+
+/*
+ * Check a signed verdict file against an expected public key, the bundle
+ * it must be about and the auditor's nonce. Exit 0 only if the signature
+ * verifies, the verdict is bound to this bundle and nonce, and it is PASS.
+ */
+static int check_verdict(const char *path, const char *pk64,
+			 const uint8_t *bundle, size_t bundle_len,
+			 const uint8_t *nonce, size_t nonce_len)
 {
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
 	uint8_t *buf;
 	size_t len, bl = 0;
 	char *pkline, *sigline, *end;
+	bool bound, passed;
 	int rc = att_read_file(path, 1 << 20, &buf, &len);
 
 	if (rc) {
@@ -225,8 +320,19 @@ static int check_verdict(const char *path, const char *pk64)
 		goto out;
 	}
 	printf("verdict-signature: PASS\n");
-	rc = strstr((char *)buf, "\nverdict: PASS\n") ? CLI_EXIT_OK
-						      : CLI_EXIT_FAIL;
+	/* What was signed is trusted from here on; the public-key line ends
+	 * the verdict text. */
+	pkline[1] = '\0';
+	bound =
+	    verdict_bound((char *)buf, bundle, bundle_len, nonce, nonce_len);
+	/* The verdict line is the last line of the verdict text. */
+	passed = ends_with((char *)buf, "\nverdict: PASS\n");
+	if (passed)
+		printf("signed-verdict: PASS\n");
+	else
+		printf("signed-verdict: FAIL  the verifier's verdict is not "
+		       "PASS\n");
+	rc = bound && passed ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 out:
 	free(buf);
 	return rc;
@@ -397,7 +503,7 @@ enum verify_mode {
 	VERIFY_BUNDLE,	      /* verify EVIDENCE, print (and sign) a verdict */
 	VERIFY_EXTRACT,	      /* --extract DIR */
 	VERIFY_GEN_KEY,	      /* --gen-sign-key KEY */
-	VERIFY_CHECK_VERDICT, /* --check-verdict VERDICT --pubkey B64 */
+	VERIFY_CHECK_VERDICT, /* EVIDENCE --nonce HEX --check-verdict V --pubkey */
 };
 
 /*
@@ -504,21 +610,19 @@ static int verify_parse(struct verify_cmd *r, int argc, char **argv)
 			return verify_stop(r, CLI_EXIT_ERROR);
 		}
 	}
-	if (r->check_path) {
-		if (!r->pubkey) {
-			verify_usage(stderr);
-			return verify_stop(r, CLI_EXIT_ERROR);
-		}
-		r->mode = VERIFY_CHECK_VERDICT;
-		return 0;
-	}
+	r->mode = r->check_path ? VERIFY_CHECK_VERDICT
+		  : r->xdir	? VERIFY_EXTRACT
+				: VERIFY_BUNDLE;
+	/* A signed verdict is checked against the bundle and the nonce it
+	 * must be about: neither can be left out. */
 	if (optind != argc - 1 ||
-	    (!r->xdir && (!r->ak_path || !r->nonce_hex))) {
+	    (r->mode == VERIFY_CHECK_VERDICT &&
+	     (!r->pubkey || !r->nonce_hex)) ||
+	    (r->mode == VERIFY_BUNDLE && (!r->ak_path || !r->nonce_hex))) {
 		verify_usage(stderr);
 		return verify_stop(r, CLI_EXIT_ERROR);
 	}
 	r->bundle_path = argv[optind];
-	r->mode = r->xdir ? VERIFY_EXTRACT : VERIFY_BUNDLE;
 	if (r->nonce_hex &&
 	    (att_hex_decode(r->nonce_hex, &r->nonce, &r->nonce_len) ||
 	     r->nonce_len < 8 || r->nonce_len > 64)) {
@@ -534,7 +638,7 @@ static int verify_gather(struct verify_cmd *r)
 	char why[320];
 	int rc;
 
-	if (r->mode != VERIFY_BUNDLE && r->mode != VERIFY_EXTRACT)
+	if (r->mode == VERIFY_GEN_KEY)
 		return 0;
 	rc = att_read_file(r->bundle_path, EVIDENCE_MAX, &r->bundle,
 			   &r->bundle_len);
@@ -542,7 +646,7 @@ static int verify_gather(struct verify_cmd *r)
 		cli_err("verify: %s: %s", r->bundle_path, strerror(-rc));
 		return verify_stop(r, CLI_EXIT_ERROR);
 	}
-	if (r->mode == VERIFY_EXTRACT)
+	if (r->mode != VERIFY_BUNDLE)
 		return 0;
 	if (att_key_load(r->ak_path, &r->ak, why, sizeof(why))) {
 		cli_err("verify: --ak %s", why);
@@ -572,7 +676,9 @@ static int verify_act(struct verify_cmd *r)
 	case VERIFY_GEN_KEY:
 		return verify_stop(r, gen_sign_key(r->gen_key_path));
 	case VERIFY_CHECK_VERDICT:
-		return verify_stop(r, check_verdict(r->check_path, r->pubkey));
+		return verify_stop(r, check_verdict(r->check_path, r->pubkey,
+						    r->bundle, r->bundle_len,
+						    r->nonce, r->nonce_len));
 	case VERIFY_EXTRACT:
 		return verify_stop(r, extract(r->bundle, r->bundle_len, r->xdir,
 					      r->nonce, r->nonce_len));

@@ -417,6 +417,16 @@ static int verify(char *out, size_t outlen, const char *bundle,
 		   bundle, nonce, extra ? extra : "");
 }
 
+/* --check-verdict VERDICT against BUNDLE and NONCE; the exit status. */
+static int check_verdict(char *out, size_t outlen, const char *verdict,
+			 const char *pk, const char *bundle, const char *n)
+{
+	return run(out, outlen,
+		   "cd %s && %s verify %s --nonce %s --check-verdict %s "
+		   "--pubkey %s",
+		   dir, cli, bundle, n, verdict, pk);
+}
+
 static int check_is(const char *out, const char *name, const char *status)
 {
 	char want[64];
@@ -864,20 +874,96 @@ static void test_signed_verdict(void)
 			       "verdict.txt"),
 			0);
 	CU_ASSERT(strstr(out, "ed25519-signature: ") != NULL);
-	CU_ASSERT_EQUAL(run(out, sizeof(out),
-			    "cd %s && %s verify --check-verdict verdict.txt "
-			    "--pubkey %s",
-			    dir, cli, pk),
-			0);
+	CU_ASSERT_EQUAL(
+	    check_verdict(out, sizeof(out), "verdict.txt", pk, "ev.bin", nonce),
+	    0);
 	CU_ASSERT(strstr(out, "verdict-signature: PASS") != NULL);
+	CU_ASSERT(strstr(out, "verdict-evidence: PASS") != NULL);
+	CU_ASSERT(strstr(out, "verdict-nonce: PASS") != NULL);
 	/* flip the verdict line: signature no longer verifies */
 	rc = run(out, sizeof(out),
 		 "cd %s && sed 's/^check bundle  *PASS/check bundle FAIL/' "
-		 "verdict.txt > verdict2.txt && %s verify --check-verdict "
-		 "verdict2.txt --pubkey %s",
-		 dir, cli, pk);
+		 "verdict.txt > verdict2.txt",
+		 dir);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	rc = check_verdict(out, sizeof(out), "verdict2.txt", pk, "ev.bin",
+			   nonce);
 	CU_ASSERT_EQUAL(rc, 2);
 	CU_ASSERT(strstr(out, "verdict-signature: FAIL") != NULL);
+}
+
+/*
+ * A signed PASS counts only for the bundle and the nonce it was signed
+ * for: replaying an old verdict (another bundle, an earlier nonce) to the
+ * auditor is refused, with the reason.
+ */
+static void test_signed_verdict_binding(void)
+{
+	static const char other_nonce[] = "0102030405060708090a";
+	char out[8192], pk[128], upper[sizeof(nonce)];
+	int rc;
+
+	CU_ASSERT_FATAL(ready);
+	CU_ASSERT_EQUAL_FATAL(run(pk, sizeof(pk),
+				  "cd %s && %s verify --gen-sign-key bind.key",
+				  dir, cli),
+			      0);
+	pk[strcspn(pk, "\n")] = '\0';
+	/* a PASS (with a skipped check) signed for another bundle */
+	CU_ASSERT_EQUAL_FATAL(verify(out, sizeof(out), "ev-pretty.bin",
+				     "--reference ref.txt --sign-key bind.key "
+				     "-o verdict-pretty.txt"),
+			      1);
+	CU_ASSERT_EQUAL(check_verdict(out, sizeof(out), "verdict-pretty.txt",
+				      pk, "ev-pretty.bin", nonce),
+			0);
+	rc = check_verdict(out, sizeof(out), "verdict-pretty.txt", pk, "ev.bin",
+			   nonce);
+	if (rc != 2)
+		fprintf(stderr, "\n%s\n", out);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT(strstr(out, "verdict-signature: PASS") != NULL);
+	CU_ASSERT(strstr(out, "verdict-evidence: FAIL  signed for the bundle "
+			      "with SHA-256 ") != NULL);
+	CU_ASSERT(strstr(out, "verdict-nonce: PASS") != NULL);
+	/* the right bundle, but the auditor's nonce is a fresh one */
+	rc = check_verdict(out, sizeof(out), "verdict-pretty.txt", pk,
+			   "ev-pretty.bin", other_nonce);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT(strstr(out, "verdict-evidence: PASS") != NULL);
+	CU_ASSERT(strstr(out, "verdict-nonce: FAIL  signed for nonce ") !=
+		  NULL);
+	/* the nonce is compared as bytes, not as the hex the user typed */
+	for (size_t i = 0; i < sizeof(nonce); i++)
+		upper[i] = (char)(nonce[i] >= 'a' && nonce[i] <= 'f'
+				      ? nonce[i] - 'a' + 'A'
+				      : nonce[i]);
+	CU_ASSERT_EQUAL(check_verdict(out, sizeof(out), "verdict-pretty.txt",
+				      pk, "ev-pretty.bin", upper),
+			0);
+	/* the binding cannot be left out */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s verify --check-verdict "
+			    "verdict-pretty.txt --pubkey %s",
+			    dir, cli, pk),
+			4);
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s verify ev-pretty.bin --check-verdict "
+			    "verdict-pretty.txt --pubkey %s",
+			    dir, cli, pk),
+			4);
+	/* bound and signed, but the verdict it carries is FAIL */
+	CU_ASSERT_EQUAL_FATAL(run(out, sizeof(out),
+				  "cd %s && %s verify ev.bin --ak ak.pub "
+				  "--nonce %s --sign-key bind.key -o "
+				  "verdict-fail.txt",
+				  dir, cli, other_nonce),
+			      2);
+	rc = check_verdict(out, sizeof(out), "verdict-fail.txt", pk, "ev.bin",
+			   other_nonce);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT(strstr(out, "verdict-nonce: PASS") != NULL);
+	CU_ASSERT(strstr(out, "signed-verdict: FAIL") != NULL);
 }
 
 /* Byte maps of a log part: must[i] = covered by the SHA-256 replay (a
@@ -1283,5 +1369,6 @@ UNIT_SUITE(att_swtpm, suite_init, suite_cleanup, UNIT_TEST(test_verify_passes),
 	   UNIT_TEST(test_stock_checkquote), UNIT_TEST(test_stock_eventlog),
 	   UNIT_TEST(test_credential), UNIT_TEST(test_ek_cert),
 	   UNIT_TEST(test_adversarial), UNIT_TEST(test_signed_verdict),
-	   UNIT_TEST(test_every_byte), UNIT_TEST(test_swap_grammar),
-	   UNIT_TEST(test_runtime_swap), UNIT_TEST(test_extend_after_quote))
+	   UNIT_TEST(test_signed_verdict_binding), UNIT_TEST(test_every_byte),
+	   UNIT_TEST(test_swap_grammar), UNIT_TEST(test_runtime_swap),
+	   UNIT_TEST(test_extend_after_quote))
