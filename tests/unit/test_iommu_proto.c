@@ -2,7 +2,7 @@
 /*
  * test_iommu_proto.c - the IOMMU protocols of vtd/host/vtd_proto.c and
  * vtd/host/amdvi_proto.c (host userspace) against a mock accessor that
- * plays the hardware, records every write, wait, flush and barrier in
+ * plays the hardware, records every write, wait, flush and fence in
  * order, and can time out: exact register sequences, waits that time out
  * stop the protocol, ring wrap and full rings, drains with overflow, and
  * flushes only where the unit does not snoop.
@@ -15,7 +15,7 @@
 #include "thinhv/hw/vtd_regs.h"
 #include "thinhv/hw/amdvi_regs.h"
 
-enum op_kind { OP_WR32 = 1, OP_WR64, OP_WAIT, OP_FLUSH, OP_BARRIER };
+enum op_kind { OP_WR32 = 1, OP_WR64, OP_WAIT, OP_FLUSH, OP_FENCE };
 
 struct op {
 	enum op_kind kind;
@@ -184,7 +184,7 @@ static void m_flush(const struct iommu_acc *a, const void *va, size_t len)
 
 static void m_fence(const struct iommu_acc *a)
 {
-	record(a->ctx, OP_BARRIER, 0, 0, NULL, 0);
+	record(a->ctx, OP_FENCE, 0, 0, NULL, 0);
 }
 
 static void m_log(const struct iommu_acc *a, const char *what, uint64_t v)
@@ -264,7 +264,7 @@ static void test_vtd_register_inval(void)
 	free(m);
 }
 
-/* Coherent unit (ECAP.C = 1), no RWBF: a barrier, no flush, no WBF. */
+/* Coherent unit (ECAP.C = 1), no RWBF: a fence, no flush, no WBF. */
 static void test_vtd_switch_coherent(void)
 {
 	static uint8_t tables[3 * 4096];
@@ -279,7 +279,7 @@ static void test_vtd_switch_coherent(void)
 	    vtd_switch_root(&a, &p, 0x7800001000ull, tables, sizeof(tables)),
 	    0);
 	CU_ASSERT_EQUAL(m->nops, 8);
-	expect(m, 0, OP_BARRIER, 0, 0);
+	expect(m, 0, OP_FENCE, 0, 0);
 	expect(m, 1, OP_WR64, VTD_REG_RTADDR, 0x7800001000ull);
 	/* SRTP with TE repeated: a GCMD write must not drop enables. */
 	expect(m, 2, OP_WR32, VTD_REG_GCMD, VTD_GCMD_TE | VTD_GCMD_SRTP);
@@ -362,12 +362,12 @@ static void test_vtd_qi_inval_wrap(void)
 	CU_ASSERT_EQUAL(iq[1], p.iq_status_pa);
 	CU_ASSERT_EQUAL(status, 1);
 	CU_ASSERT_EQUAL(m->ndesc, 3);
-	/* Not coherent: each descriptor flushed, then barrier, then IQT. */
+	/* Not coherent: each descriptor flushed, then a fence, then IQT. */
 	CU_ASSERT_EQUAL(m->nops, 6);
 	expect(m, 0, OP_FLUSH, 0, 0);
 	CU_ASSERT_PTR_EQUAL(m->ops[0].va, &iq[2 * 254]);
 	CU_ASSERT_PTR_EQUAL(m->ops[2].va, &iq[0]);
-	expect(m, 3, OP_BARRIER, 0, 0);
+	expect(m, 3, OP_FENCE, 0, 0);
 	expect(m, 4, OP_WR64, VTD_REG_IQT, VTD_IQ_PTR(1));
 	expect(m, 5, OP_WAIT, 0, 1);
 	CU_ASSERT_PTR_EQUAL(m->ops[5].va, &status);
@@ -770,7 +770,7 @@ static void test_tables_visible(void)
 	p.ecap = VTD_ECAP_C;
 	vtd_tables_visible(&a, &p, tables, sizeof(tables));
 	CU_ASSERT_EQUAL(m->nops, 1);
-	expect(m, 0, OP_BARRIER, 0, 0);
+	expect(m, 0, OP_FENCE, 0, 0);
 	free(m);
 }
 
