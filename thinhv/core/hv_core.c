@@ -495,8 +495,7 @@ int hv_devirt_all(struct hv_launch *l)
 	if (!l->cpu_virt)
 		return 0;
 	on_each_cpu(devirt_one, l, 1);
-	for_each_possible_cpu(cpu)
-	{
+	for_each_possible_cpu(cpu) {
 		if (l->cpu_virt[cpu]) {
 			pr_err("thinhv: cpu%u still virtualized (%d)\n", cpu,
 			       l->cpu_rc[cpu]);
@@ -512,13 +511,13 @@ void hv_launch_free(struct hv_launch *l)
 	unsigned int cpu;
 
 	if (l->cpu_virt)
-		for_each_possible_cpu(cpu) if (l->cpu_virt[cpu])
-		{
-			pr_err("thinhv: leaking hypervisor memory: cpu%u is "
-			       "still virtualized\n",
-			       cpu);
-			return;
-		}
+		for_each_possible_cpu(cpu)
+			if (l->cpu_virt[cpu]) {
+				pr_err("thinhv: leaking hypervisor memory: "
+				       "cpu%u is still virtualized\n",
+				       cpu);
+				return;
+			}
 	if (l->pool)
 		free_pages_exact(l->pool, l->pool_size);
 	if (l->canary)
@@ -600,8 +599,7 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops,
 
 	cpus_read_lock();
 	on_each_cpu(probe_one, l, 1);
-	for_each_online_cpu(cpu)
-	{
+	for_each_online_cpu(cpu) {
 		rc = l->cpu_rc[cpu];
 		if (rc == -EEXIST) {
 			pr_err("thinhv: refused: cpu%u already runs thinhv\n",
@@ -629,8 +627,7 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops,
 		rc = ops->setup(l);
 	if (rc)
 		goto unlock;
-	for_each_online_cpu(cpu)
-	{
+	for_each_online_cpu(cpu) {
 		rc = hv_pool_pages(l, ops->percpu_pages, &l->cpu_area_pa[cpu],
 				   &l->cpu_area[cpu]);
 		if (rc)
@@ -655,8 +652,7 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops,
 		rc = fill_npt(l);
 	if (rc)
 		goto unlock;
-	for_each_online_cpu(cpu)
-	{
+	for_each_online_cpu(cpu) {
 		rc = ops->cpu_init(l, cpu, l->cpu_area[cpu],
 				   l->cpu_area_pa[cpu]);
 		if (rc)
@@ -677,8 +673,7 @@ int hv_launch_all(struct hv_launch *l, const struct hv_cpu_ops *ops,
 	atomic_set(&rv.arrived, 0);
 	rv.expected = num_online_cpus();
 	on_each_cpu(launch_one, &rv, 1);
-	for_each_online_cpu(cpu)
-	{
+	for_each_online_cpu(cpu) {
 		if (l->cpu_virt[cpu]) {
 			nvirt++;
 			maxns = max(maxns, l->launch_ns[cpu]);

@@ -111,8 +111,7 @@ static void denial_log_fn(struct work_struct *w)
 	if (c == hv_denials_seen)
 		goto resched;
 	hv_denials_seen = c;
-	for_each_online_cpu(cpu)
-	{
+	for_each_online_cpu(cpu) {
 		u64 gpa = cpu, rip = 0, info = 0;
 
 		if (hv_hypercall(&hv_launch_state, HV_HC_LAST_DENIAL, &gpa,

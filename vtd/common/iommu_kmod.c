@@ -213,8 +213,7 @@ static int collect_devices(struct hv_iommu *io)
 	io->devs = kcalloc(HV_IOMMU_MAX_DEVS, sizeof(*io->devs), GFP_KERNEL);
 	if (!io->devs)
 		return -ENOMEM;
-	for_each_pci_dev(pdev)
-	{
+	for_each_pci_dev(pdev) {
 		struct pol_dev_id *id;
 
 		if (n >= HV_IOMMU_MAX_DEVS) {

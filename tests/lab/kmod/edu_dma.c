@@ -93,8 +93,7 @@ static int edu_hv_snapshot(u64 sum[EDU_HV_N])
 
 	for (i = 0; i < EDU_HV_N; i++) {
 		sum[i] = 0;
-		for_each_online_cpu(cpu)
-		{
+		for_each_online_cpu(cpu) {
 			rc = edu_hv_counter(cpu, edu_hv_ids[i], &v);
 			if (rc)
 				return rc;
