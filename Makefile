@@ -83,16 +83,21 @@ $(B)/unit_tests: $(UNIT_OBJS) $(B)/libaudit.a $(B)/libthinhv.a
 
 module:
 	$(MAKE) -C $(KDIR) M=$(SRC) modules
+	$(SRC)/scripts/check-layers calls-kernel --root $(SRC)
 	$(SRC)/scripts/check-host --kbuild $(SRC)/Kbuild
 
 deps:
 	@$(SRC)/scripts/deps.sh
 
 unit: $(B)/unit_tests $(B)/thinhv
+	$(SRC)/scripts/check-layers calls-user --root $(SRC) --obj $(OBJ)
 	THINHV_SRCDIR=$(SRC) THINHV_CLI=$(SRC)/$(B)/thinhv ./$(B)/unit_tests
 
 LINT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 lint:
+	@echo "lint: check-layers (docs/layers.md)"
+	@$(SRC)/scripts/check-layers includes --root $(SRC)
+	@$(SRC)/tests/layers/run
 	@echo "lint: clang-format"
 	@clang-format --dry-run -Werror $(LINT_FILES)
 	@echo "lint: cppcheck"

@@ -10,7 +10,6 @@
 
 #include "thinhv/compat.h"
 #include "thinhv/hw/x86_regs.h"
-#include "thinhv/host/svm_offsets.h"
 
 /* CPUID (leaf X86_CPUID_EXT_FEATURES and the SVM leaf) */
 #define SVM_CPUID_ECX_SVM (1u << 2) /* SVM supported */
