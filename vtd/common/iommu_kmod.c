@@ -715,8 +715,8 @@ static void drain_host(struct hv_iommu *io)
 
 		if (iommu_hc(io->l, HV_HC_IOMMU_DRAIN, &b, &c, &d))
 			return;
-		unit = (uint32_t)(d & 0xff);
-		src = (uint32_t)((d >> 8) & 0xff);
+		unit = hv_drain_unit(d);
+		src = hv_drain_src(d);
 		if (!src || unit >= io->nunits)
 			return;
 		memset(&f, 0, sizeof(f));
@@ -915,12 +915,13 @@ static int status_get(char *buf, const struct kernel_param *kp)
 		if (!iommu_hc(g_io->l, HV_HC_IOMMU_STATE, &b, &c, &d))
 			len += scnprintf(
 			    buf + len, PAGE_SIZE - len,
-			    "swap generation %llu refused %llu dropped %llu "
-			    "overflow %llu active %llu stage %#llx pools %#llx "
+			    "swap generation %llu refused %u dropped %u "
+			    "overflow %u active %u stage %#llx pools %#llx "
 			    "%#llx reserved %u levels %u devtab %#llx\n",
-			    b, c & 0xffffffffull, d & 0xffffffffull, d >> 32,
-			    (c >> 32) & 1, (u64)page_to_phys(g_io->stage_pages),
-			    g_io->pool_pa, g_io->pool2_pa, g_io->reserved,
+			    b, hv_hc_lo32(c), hv_hc_lo32(d), hv_hc_hi32(d),
+			    hv_hc_hi32(c) & 1,
+			    (u64)page_to_phys(g_io->stage_pages), g_io->pool_pa,
+			    g_io->pool2_pa, g_io->reserved,
 			    g_io->unit[0].levels,
 			    g_io->stage_dt_pages
 				? (u64)page_to_phys(g_io->stage_dt_pages)
@@ -1088,7 +1089,7 @@ int hv_iommu_swap(struct hv_launch *l, const void *blob, size_t len,
 		rc = -EIO;
 		goto out;
 	}
-	io->active = (uint32_t)(c >> 32) & 1;
+	io->active = hv_hc_hi32(c) & 1;
 	b = c = d = 0;
 	rc = stage_tables(io, &pol, plan, devs);
 	if (rc)
