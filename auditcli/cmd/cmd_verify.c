@@ -25,18 +25,17 @@
 
 static void verify_usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: thinhv verify EVIDENCE --ak AK.pub --nonce HEX "
-	    "[--reference REF]\n"
-	    "                     [--expect-policy DIGEST] "
-	    "[--require-firmware-log]\n"
-	    "                     [--sign-key KEY] [-o VERDICT]\n"
-	    "       thinhv verify EVIDENCE --extract DIR [--nonce HEX]\n"
-	    "       thinhv verify --gen-sign-key KEY\n"
-	    "       thinhv verify EVIDENCE --nonce HEX --check-verdict VERDICT "
-	    "--pubkey BASE64\n"
-	    "exit: 0 pass, 1 pass with warnings, 2 fail, 4 error\n");
+	fprintf(f, "usage: thinhv verify EVIDENCE --ak AK.pub --nonce HEX "
+		   "[--reference REF]\n"
+		   "                     [--expect-policy DIGEST] "
+		   "[--require-firmware-log]\n"
+		   "                     [--sign-key KEY] [-o VERDICT]\n"
+		   "       thinhv verify EVIDENCE --extract DIR [--nonce HEX]\n"
+		   "       thinhv verify --gen-sign-key KEY\n"
+		   "       thinhv verify EVIDENCE --nonce HEX --check-verdict "
+		   "VERDICT\n"
+		   "                     --pubkey BASE64\n"
+		   "exit: 0 pass, 1 pass with warnings, 2 fail, 4 error\n");
 }
 
 static const char *status_name(enum att_status s)
