@@ -64,18 +64,15 @@ int iommu_host_call(void *ctx, const struct hv_host *h, uint32_t fn,
 		} else if (!rc) {
 			g->rbx = r.lo;
 			g->rcx = r.hi;
-			g->rdx = (uint64_t)(r.unit & 0xff) |
-				 (uint64_t)(r.src & 0xff) << 8 |
-				 (uint64_t)left << 16;
+			g->rdx = hv_drain_pack(r.unit, r.src, left);
 		}
 		break;
 	case HV_HC_IOMMU_STATE:
 		for (k = 0; k < ih->nunits && k < IOMMU_HOST_MAX_UNITS; k++)
 			ovf += ih->unit[k].hw_overflow;
 		g->rbx = ih->generation;
-		g->rcx = (ih->refused & 0xffffffffull) |
-			 (uint64_t)(ih->active & 1) << 32;
-		g->rdx = (ih->dropped & 0xffffffffull) | ovf << 32;
+		g->rcx = hv_hc_pair((uint32_t)ih->refused, ih->active & 1);
+		g->rdx = hv_hc_pair((uint32_t)ih->dropped, (uint32_t)ovf);
 		rc = 0;
 		break;
 	default: /* registered for functions it does not serve */
