@@ -344,4 +344,20 @@ int audit_baseline_diff(const char *old_path, const struct audit_inv *inv,
 			const struct audit_findings *fs, FILE *f, char *err,
 			size_t errlen);
 
+/* ------------------------------------------------- terminal text (audit_text.c) */
+
+/*
+ * Text output of untrusted strings goes through a stream that makes it
+ * printable: newline, tab and valid UTF-8 pass, other controls and invalid
+ * bytes become \xNN, bidi overrides \uNNNN. audit_text_close flushes it
+ * (not the stream under it). The tool's own colours go with
+ * audit_text_sgr, past the filter.
+ */
+FILE *audit_text_open(FILE *under);
+int audit_text_close(FILE *f);
+void audit_text_sgr(FILE *f, const char *seq);
+/* The same rules on a string into out (NUL-terminated, truncated to fit);
+ * returns the length written. */
+size_t audit_printable(const char *in, size_t n, char *out, size_t outlen);
+
 #endif /* THINHV_AUDIT_H */

@@ -232,7 +232,8 @@ void audit_table_print(const struct audit_table *t, FILE *f, bool colour)
 		const char *on =
 		    colour && t->sev[r] >= 0 ? sev_colour(t->sev[r]) : "";
 
-		fputs(on, f);
+		if (*on)
+			audit_text_sgr(f, on);
 		for (int c = 0; c < t->ncol; c++) {
 			const char *v = t->cells[r * t->ncol + c];
 
@@ -240,7 +241,7 @@ void audit_table_print(const struct audit_table *t, FILE *f, bool colour)
 				c == t->ncol - 1 ? 0 : (int)w[c], v ? v : "");
 		}
 		if (*on)
-			fputs("\033[0m", f);
+			audit_text_sgr(f, "\033[0m");
 		fputc('\n', f);
 	}
 }
@@ -373,12 +374,17 @@ int audit_finish(const struct audit_opts *o, const char *baseline,
 		char err[512] = "";
 		/* The diff goes to stderr when stdout carries JSON/HTML. */
 		FILE *out = o->json || o->html ? stderr : stdout;
+		/* baseline strings are untrusted: made printable */
+		FILE *t = audit_text_open(out);
 
-		if (audit_baseline_diff(baseline, inv, fs, out, err,
-					sizeof(err))) {
-			cli_err("--baseline: %s", err);
+		if (!t || audit_baseline_diff(baseline, inv, fs, t, err,
+					      sizeof(err))) {
+			cli_err("--baseline: %s",
+				err[0] ? err : "out of memory");
 			rc |= CLI_EXIT_ERROR;
 		}
+		if (t && audit_text_close(t))
+			rc |= CLI_EXIT_ERROR;
 	}
 	if (fflush(stdout))
 		rc |= CLI_EXIT_ERROR;
