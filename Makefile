@@ -18,7 +18,8 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.0-dev)
 LAB_KVER = $(shell $(SRC)/tests/lab/kver.sh)
 KDIR ?= /usr/src/linux-headers-$(LAB_KVER)
 
-PKGS := libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc
+PKGS := libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc \
+	jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 

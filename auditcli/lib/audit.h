@@ -359,5 +359,8 @@ void audit_text_sgr(FILE *f, const char *seq);
 /* The same rules on a string into out (NUL-terminated, truncated to fit);
  * returns the length written. */
 size_t audit_printable(const char *in, size_t n, char *out, size_t outlen);
+/* Length (1..4) of the well-formed UTF-8 sequence at p, its code point in
+ * *cp; 0 when p does not start one (overlong, surrogate, truncated...). */
+size_t audit_utf8_len(const unsigned char *p, size_t n, uint32_t *cp);
 
 #endif /* THINHV_AUDIT_H */

@@ -24,6 +24,8 @@ static void j_indent(struct audit_json *j)
 
 static void j_string(FILE *f, const char *s)
 {
+	const unsigned char *end = (const unsigned char *)s + strlen(s);
+
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
@@ -39,13 +41,22 @@ static void j_string(FILE *f, const char *s)
 		case '\t':
 			fputs("\\t", f);
 			break;
-		default:
-			/* Control and non-ASCII bytes: JSON must be UTF-8 and
-			 * our inputs are not trusted to be. */
-			if (*p < 0x20 || *p >= 0x7f)
-				fprintf(f, "\\u%04x", *p);
+		default: {
+			/* JSON is UTF-8 and our inputs are not trusted to be:
+			 * well-formed sequences pass whole, controls (C0, DEL,
+			 * C1) are escaped, each invalid byte becomes U+FFFD. */
+			uint32_t cp = 0;
+			size_t n = audit_utf8_len(p, (size_t)(end - p), &cp);
+
+			if (!n)
+				fputs("\\ufffd", f);
+			else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+				fprintf(f, "\\u%04x", (unsigned int)cp);
 			else
-				fputc(*p, f);
+				fwrite(p, 1, n, f);
+			if (n > 1)
+				p += n - 1;
+		}
 		}
 	}
 	fputc('"', f);

@@ -35,33 +35,55 @@ static void emit_hex(const uint8_t *b, size_t n, tx_emit_fn emit, void *ctx)
 	}
 }
 
-/* A complete multi-byte sequence: shown as is unless it is a C1 control,
- * an overlong form, a surrogate, beyond U+10FFFF or a bidi override. */
+size_t audit_utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c, min;
+
+	if (!n)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, c = p[0] & 0x1fu, min = 0x80;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, c = p[0] & 0x0fu, min = 0x800;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, c = p[0] & 0x07u, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3fu);
+	}
+	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* A complete multi-byte sequence: shown as is unless it is not well-formed
+ * UTF-8, a C1 control or a bidi override. */
 static void tx_complete(struct tx_state *s, tx_emit_fn emit, void *ctx)
 {
-	const uint8_t *b = s->seq;
-	uint32_t cp;
+	uint32_t cp = 0;
 	char esc[12];
 
-	if (s->have == 2)
-		cp = (uint32_t)(b[0] & 0x1f) << 6 | (b[1] & 0x3f);
-	else if (s->have == 3)
-		cp = (uint32_t)(b[0] & 0x0f) << 12 |
-		     (uint32_t)(b[1] & 0x3f) << 6 | (b[2] & 0x3f);
-	else
-		cp = (uint32_t)(b[0] & 0x07) << 18 |
-		     (uint32_t)(b[1] & 0x3f) << 12 |
-		     (uint32_t)(b[2] & 0x3f) << 6 | (b[3] & 0x3f);
-	if ((s->have == 2 && cp < 0x80) || (s->have == 3 && cp < 0x800) ||
-	    (s->have == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f)) {
-		emit_hex(b, s->have, emit, ctx);
+	if (audit_utf8_len(s->seq, s->have, &cp) != s->have ||
+	    (cp >= 0x80 && cp <= 0x9f)) {
+		emit_hex(s->seq, s->have, emit, ctx);
 	} else if ((cp >= 0x202a && cp <= 0x202e) ||
 		   (cp >= 0x2066 && cp <= 0x2069)) {
 		snprintf(esc, sizeof(esc), "\\u%04x", (unsigned int)cp);
 		emit(ctx, esc, strlen(esc));
 	} else {
-		emit(ctx, (const char *)b, s->have);
+		emit(ctx, (const char *)s->seq, s->have);
 	}
 	s->have = s->need = 0;
 }
