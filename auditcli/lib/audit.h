@@ -61,6 +61,8 @@ void audit_strv_free(char **v, size_t n);
 /* ------------------------------------------------------------- inventory */
 
 #define AUDIT_MAX_UP 16
+/* PCI functions one scan audits (a recording with more is refused). */
+#define AUDIT_MAX_DEVS 4096
 
 enum audit_xfer { AUDIT_UNKNOWN = -1, AUDIT_NO = 0, AUDIT_YES = 1 };
 
