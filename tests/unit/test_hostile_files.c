@@ -233,6 +233,14 @@ static void test_output_planted_symlink(void)
 			       ak),
 			4);
 	CU_ASSERT_TRUE(holds("victim3", victim_text));
+	/* policy compile -o: the same rule */
+	CU_ASSERT_EQUAL_FATAL(
+	    symlink("victim3", hpath((char[256]){ 0 }, 256, "policy.blob")), 0);
+	CU_ASSERT_EQUAL(run_in("policy compile '%s/policy/examples/lab.xml' "
+			       "-o policy.blob",
+			       unit_srcdir()),
+			4);
+	CU_ASSERT_TRUE(holds("victim3", victim_text));
 	/* a plain file of ours is replaced with the verdict */
 	CU_ASSERT_EQUAL(run_in("verify ev.bin --ak '%s' --nonce "
 			       "0011223344556677 -o verdict2.txt",
