@@ -12,7 +12,8 @@ LIB_SRCS := $(wildcard thinhv/pure/*.c) thinhv/host/hv_exit.c \
 # by the CLI commands and the unit tests.
 AUDIT_SRCS := $(wildcard auditcli/lib/*.c)
 CLI_SRCS := $(wildcard auditcli/cmd/*.c)
-UNIT_SRCS := $(wildcard tests/unit/*.c)
+# Unit tests link the audit library's self-contained helpers directly.
+UNIT_SRCS := $(wildcard tests/unit/*.c) auditcli/lib/audit_text.c
 
 # The schema is embedded with .incbin: pass its absolute path, rebuild on edit.
 POL_XSD_FILE := $(CURDIR)/policy/thinhv-policy.xsd

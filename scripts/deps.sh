@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config kmod cpio zstd xz-utils file bc
   libpci-dev pciutils libxml2-dev libxml2-utils libsodium-dev libcunit1-dev
+  libjansson-dev
   libtss2-dev tpm2-tools swtpm swtpm-tools
   libssl-dev
   acpica-tools

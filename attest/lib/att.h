@@ -181,6 +181,14 @@ int att_report_canonicalize(const uint8_t *in, size_t len, uint8_t **out,
 			    size_t *out_len, struct att_err *err);
 
 /*
+ * The one order of object keys, shared by the canonicalizer and the
+ * validator: bytewise on the encoded key between its quotes, a prefix
+ * before its extensions ("a" < "a " < "a!" < "ab"). <0, 0, >0.
+ */
+int att_canon_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+		      size_t blen);
+
+/*
  * Locate a top-level member of a canonical report: val and vlen span its
  * encoded value (strings include their quotes). -ENOENT when absent,
  * -EINVAL when the report is not canonical.

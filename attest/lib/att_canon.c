@@ -309,17 +309,24 @@ struct member {
 	size_t off; /* of the key in the input */
 };
 
+int att_canon_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+		      size_t blen)
+{
+	int r = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (r)
+		return r;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* Keys are stored with their quotes: compare what lies between them (the
+ * closing quote must not take part: "a!" would sort before "a"). */
 static int member_cmp(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
-	size_t n = x->key.len < y->key.len ? x->key.len : y->key.len;
-	int r;
 
-	/* compare the bytes between the quotes; a prefix sorts first */
-	r = memcmp(x->key.p + 1, y->key.p + 1, n - 1);
-	if (r)
-		return r;
-	return x->key.len < y->key.len ? -1 : x->key.len > y->key.len;
+	return att_canon_key_cmp(x->key.p + 1, x->key.len - 2, y->key.p + 1,
+				 y->key.len - 2);
 }
 
 static int cvalue(struct cp *c, struct cbuf *b, int depth);

@@ -5,9 +5,11 @@
  * building ECDSA P-256 / RSA public keys and checking their signatures.
  * Key and signature bytes are hostile input (they come from evidence files).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -20,6 +22,7 @@
 #include <tss2/tss2_mu.h>
 
 #include "attest/lib/att.h"
+#include "attest/lib/att_file.h"
 
 struct att_key {
 	EVP_PKEY *pkey;
@@ -249,17 +252,27 @@ int att_key_check_ak_attributes(const struct att_key *k, char *why,
 	return 0;
 }
 
-int att_key_write_pem(const struct att_key *k, const char *path)
+int att_key_write_pem_at(const struct att_key *k, int dirfd, const char *name)
 {
-	FILE *f = fopen(path, "w");
-	int ok;
+	int fd = att_file_open_at(dirfd, name, 0), ok;
+	FILE *f;
 
-	if (!f)
-		return -errno;
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
 	ok = PEM_write_PUBKEY(f, k->pkey);
 	if (fclose(f) || !ok)
 		return -EIO;
 	return 0;
+}
+
+int att_key_write_pem(const struct att_key *k, const char *path)
+{
+	return att_key_write_pem_at(k, AT_FDCWD, path);
 }
 
 static const EVP_MD *md_for(TPMI_ALG_HASH alg)

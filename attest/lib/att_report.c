@@ -195,21 +195,16 @@ static int jobject(struct jp *j, int depth)
 		return 0;
 	}
 	for (;;) {
-		size_t kstart, kend, klen, plen;
-		int cmp;
+		size_t kstart, kend, klen;
 
 		if (jstring(j, &kstart, &kend))
 			return -EINVAL;
 		klen = kend - kstart;
-		if (!first) {
-			plen = pend - pstart;
-			cmp = memcmp(j->p + pstart, j->p + kstart,
-				     plen < klen ? plen : klen);
-			if (cmp > 0 || (cmp == 0 && plen >= klen)) {
-				j->off = kstart;
-				return jfail(j, "object keys not in strictly "
-						"ascending byte order");
-			}
+		if (!first && att_canon_key_cmp(j->p + pstart, pend - pstart,
+						j->p + kstart, klen) >= 0) {
+			j->off = kstart;
+			return jfail(j, "object keys not in strictly "
+					"ascending byte order");
 		}
 		first = false;
 		pstart = kstart;

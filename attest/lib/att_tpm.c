@@ -16,6 +16,7 @@
 
 #include "thinhv/compat.h"
 #include "attest/lib/att.h"
+#include "attest/lib/att_tcti.h"
 
 struct att_tpm {
 	TSS2_TCTI_CONTEXT *tcti;
@@ -50,15 +51,15 @@ static void flush(struct att_tpm *t, ESYS_TR *h)
 int att_tpm_open(struct att_tpm **out, const char *tcti)
 {
 	struct att_tpm *t;
+	char why[384];
 	int rc;
 
 	*out = NULL;
-	if (!tcti || !*tcti)
-		tcti = getenv("THINHV_TCTI");
-	if (!tcti || !*tcti)
-		tcti = getenv("TPM2TOOLS_TCTI");
-	if (tcti && !*tcti)
-		tcti = NULL;
+	rc = att_tcti_choose(tcti, &tcti, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "thinhv: %s\n", why);
+		return rc;
+	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;

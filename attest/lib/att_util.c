@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "attest/lib/att.h"
+#include "attest/lib/att_file.h"
 
 int att_sodium_hash2(void *hctx, uint16_t alg, const uint8_t *a, size_t alen,
 		     const uint8_t *b, size_t blen, uint8_t *out)
@@ -90,29 +91,10 @@ int att_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 	return 0;
 }
 
+/* Public outputs: no symlink followed, no device or foreign file written. */
 int att_write_file(const char *path, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) && !rc)
-		rc = -errno;
-	return rc;
+	return att_file_write_at(AT_FDCWD, path, buf, len, 0);
 }
 
 int att_hex_decode(const char *hex, uint8_t **out, size_t *len)

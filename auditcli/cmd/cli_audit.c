@@ -130,12 +130,17 @@ int cli_audit_finish(const struct cli_audit_opts *o, const char *baseline,
 		char err[512] = "";
 		/* The diff goes to stderr when stdout carries JSON/HTML. */
 		FILE *out = o->json || o->html ? stderr : stdout;
+		/* baseline strings are untrusted: made printable */
+		FILE *t = audit_text_open(out);
 
-		if (audit_baseline_diff(baseline, inv, fs, out, err,
-					sizeof(err))) {
-			cli_err("--baseline: %s", err);
+		if (!t || audit_baseline_diff(baseline, inv, fs, t, err,
+					      sizeof(err))) {
+			cli_err("--baseline: %s",
+				err[0] ? err : "out of memory");
 			rc |= CLI_EXIT_ERROR;
 		}
+		if (t && audit_text_close(t))
+			rc |= CLI_EXIT_ERROR;
 	}
 	if (fflush(stdout))
 		rc |= CLI_EXIT_ERROR;

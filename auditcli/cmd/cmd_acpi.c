@@ -1075,10 +1075,15 @@ static int decode_one(struct acpi_out *o, const uint8_t *buf, size_t len)
 	return o->warnings ? CLI_EXIT_WARN : CLI_EXIT_OK;
 }
 
+/* Text goes through the sanitizer: OEM IDs and names are firmware's. */
+static FILE *acpi_text;
+
 static int decode_path(enum out_mode mode, struct audit_json *j,
 		       const char *path, bool from_sysfs)
 {
-	struct acpi_out o = { .mode = mode, .f = stdout, .name = path, .j = j };
+	struct acpi_out o = {
+		.mode = mode, .f = acpi_text, .name = path, .j = j
+	};
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int rc = read_file(path, &buf, &len), ex;
@@ -1141,6 +1146,9 @@ static int cmd_acpi(int argc, char **argv)
 			return CLI_EXIT_ERROR;
 		}
 	}
+	acpi_text = mode == OUT_JSON ? stdout : audit_text_open(stdout);
+	if (!acpi_text)
+		return CLI_EXIT_ERROR;
 	if (mode == OUT_JSON) {
 		audit_json_begin(&j, stdout);
 		audit_json_arr(&j, "tables");
@@ -1173,6 +1181,8 @@ static int cmd_acpi(int argc, char **argv)
 		audit_json_arr_end(&j);
 		audit_json_end(&j);
 	}
+	if (acpi_text != stdout && audit_text_close(acpi_text))
+		ex |= CLI_EXIT_ERROR;
 	return ex;
 }
 

@@ -15,6 +15,7 @@
 
 #include "auditcli/cmd/cli.h"
 #include "attest/lib/att.h"
+#include "attest/lib/att_file.h"
 
 static void ak_usage(FILE *f)
 {
@@ -24,7 +25,9 @@ static void ak_usage(FILE *f)
 		"                        [--ek-cert EK.der]\n"
 		"       thinhv ak name AK.pub\n"
 		"       thinhv ak make-credential --ek EK.pub --ak AK.pub "
-		"--secret HEX -o CRED [--tcti T]\n"
+		"--secret-file FILE|- -o CRED\n"
+		"                        [--tcti T]   (FILE holds the secret "
+		"as hex)\n"
 		"       thinhv ak activate CRED [-o SECRET] [--tcti T]\n"
 		"AK.pub/EK.pub are marshalled TPM2B_PUBLIC; CRED is the "
 		"tpm2_makecredential format.\n");
@@ -185,13 +188,38 @@ static int ak_name(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* The credential secret: hex in a file or on stdin, never in argv. */
+static int read_secret(const char *path, uint8_t **secret, size_t *len)
+{
+	uint8_t *buf;
+	size_t n;
+	int rc = att_read_file(path, 256, &buf, &n);
+
+	if (rc)
+		return rc;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0'; /* att_read_file leaves room: max + 1 */
+	rc = att_hex_decode((char *)buf, secret, len);
+	sodium_memzero(buf, n);
+	free(buf);
+	if (!rc && (*len < 16 || *len > 64)) {
+		sodium_memzero(*secret, *len);
+		free(*secret);
+		*secret = NULL;
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
 static int ak_make_credential(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "tcti", required_argument, NULL, 't' },
 		{ "ek", required_argument, NULL, 'e' },
 		{ "ak", required_argument, NULL, 'a' },
-		{ "secret", required_argument, NULL, 's' },
+		{ "secret", required_argument, NULL, 'S' },
+		{ "secret-file", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -219,6 +247,12 @@ static int ak_make_credential(int argc, char **argv)
 		case 's':
 			sec = optarg;
 			break;
+		case 'S':
+			cli_err("ak make-credential: --secret on the command "
+				"line is readable by every user (ps, "
+				"/proc/PID/cmdline): use --secret-file FILE "
+				"or --secret-file - (stdin)");
+			return CLI_EXIT_ERROR;
 		case 'o':
 			out = optarg;
 			break;
@@ -231,10 +265,11 @@ static int ak_make_credential(int argc, char **argv)
 		ak_usage(stderr);
 		return CLI_EXIT_ERROR;
 	}
-	if (att_hex_decode(sec, &secret, &secret_len) || secret_len < 16 ||
-	    secret_len > 64) {
-		cli_err("ak make-credential: --secret must be 16..64 bytes of "
-			"hex");
+	if (read_secret(strcmp(sec, "-") ? sec : "/dev/stdin", &secret,
+			&secret_len)) {
+		cli_err("ak make-credential: --secret-file %s must hold 16..64 "
+			"bytes of hex",
+			sec);
 		goto out;
 	}
 	if (att_key_load(akf, &ak, why, sizeof(why))) {
@@ -330,7 +365,7 @@ static int ak_activate(int argc, char **argv)
 		goto out;
 	}
 	if (out) {
-		rc = att_write_file(out, secret, secret_len);
+		rc = att_write_private(out, secret, secret_len);
 		if (rc) {
 			cli_err("ak activate: %s: %s", out, strerror(-rc));
 			goto out;

@@ -51,7 +51,13 @@ static int compare_run(int argc, char **argv)
 		audit_html(&inv, &fs, stdout, "thinhv compare", true, NULL,
 			   NULL);
 	} else {
-		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
+		/* names from sysfs or a recording: made printable */
+		FILE *t = audit_text_open(stdout);
+
+		if (t)
+			audit_print_compare_text(&inv, t, cli_colour(stdout));
+		if (!t || audit_text_close(t))
+			rc |= CLI_EXIT_ERROR;
 	}
 	/* compare takes no --baseline: its output is not a scan. */
 	rc |= cli_audit_finish(&o, NULL, src, &inv, &fs);

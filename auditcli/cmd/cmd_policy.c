@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "auditcli/cmd/cli.h"
+#include "attest/lib/att.h"
+#include "attest/lib/att_file.h"
 #include "thinhv/iommu_host.h"
 #include "thinhv/thinhv_ioctl.h"
 #include "policy/lib/pol_internal.h"
@@ -181,7 +183,6 @@ static int cmd_compile(int argc, char **argv)
 	struct opts o;
 	uint8_t *blob;
 	size_t len;
-	FILE *f;
 	int r;
 
 	r = parse_opts(argc, argv, &o, true);
@@ -193,9 +194,9 @@ static int cmd_compile(int argc, char **argv)
 	}
 	if (load_input(&o, &blob, &len, NULL))
 		return CLI_EXIT_ERROR;
-	f = fopen(o.output, "wbe");
-	if (!f || fwrite(blob, 1, len, f) != len || fclose(f)) {
-		cli_err("%s: cannot write: %s", o.output, strerror(errno));
+	r = att_write_file(o.output, blob, len); /* no planted symlink */
+	if (r) {
+		cli_err("%s: cannot write: %s", o.output, strerror(-r));
 		free(blob);
 		return CLI_EXIT_ERROR;
 	}
@@ -425,10 +426,19 @@ static int cmd_inventory(int argc, char **argv)
 		cli_err("%s", e.msg);
 		return CLI_EXIT_ERROR;
 	}
-	if (o.output && !(f = fopen(o.output, "we"))) {
-		cli_err("%s: cannot write: %s", o.output, strerror(errno));
-		pol_inventory_free(&inv);
-		return CLI_EXIT_ERROR;
+	if (o.output) {
+		/* no planted symlink, device or foreign file (att_file.c) */
+		int fd = att_file_open_at(AT_FDCWD, o.output, 0);
+
+		f = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!f) {
+			cli_err("%s: cannot write: %s", o.output,
+				strerror(fd < 0 ? -fd : errno));
+			if (fd >= 0)
+				close(fd);
+			pol_inventory_free(&inv);
+			return CLI_EXIT_ERROR;
+		}
 	}
 	r = pol_inventory_write(f, &inv);
 	if (f != stdout && fclose(f))

@@ -291,12 +291,20 @@ static int report_run(int argc, char **argv)
 			   tail ? tail : "(out of memory)");
 		free(tail);
 	} else {
-		fprintf(stdout, "thinhv report\n=============\n\n");
-		audit_print_scan_text(&inv, &fs, stdout, cli_colour(stdout));
-		status_text(&inv, stdout);
-		fputc('\n', stdout);
-		audit_print_compare_text(&inv, stdout, cli_colour(stdout));
-		attestation_text(&att, rc, stdout);
+		/* names from sysfs, a recording or a bundle: made printable */
+		FILE *t = audit_text_open(stdout);
+		bool colour = cli_colour(stdout);
+
+		if (t) {
+			fprintf(t, "thinhv report\n=============\n\n");
+			audit_print_scan_text(&inv, &fs, t, colour);
+			status_text(&inv, t);
+			fputc('\n', t);
+			audit_print_compare_text(&inv, t, colour);
+			attestation_text(&att, rc, t);
+		}
+		if (!t || audit_text_close(t))
+			rc |= CLI_EXIT_ERROR;
 	}
 	rc |= cli_audit_finish(&o, o.baseline, src, &inv, &fs);
 	return rc;

@@ -46,7 +46,13 @@ static int scan_run(int argc, char **argv)
 	} else if (o.html) {
 		audit_html(&inv, &fs, stdout, "thinhv scan", false, NULL, NULL);
 	} else {
-		audit_print_scan_text(&inv, &fs, stdout, cli_colour(stdout));
+		/* names from sysfs or a recording: made printable */
+		FILE *t = audit_text_open(stdout);
+
+		if (t)
+			audit_print_scan_text(&inv, &fs, t, cli_colour(stdout));
+		if (!t || audit_text_close(t))
+			rc |= CLI_EXIT_ERROR;
 	}
 	rc |= cli_audit_finish(&o, o.baseline, src, &inv, &fs);
 	return rc;

@@ -13,11 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <sodium.h>
 #include <tss2/tss2_mu.h>
 
 #include "auditcli/cmd/cli.h"
 #include "attest/lib/att.h"
+#include "attest/lib/att_file.h"
 
 #define EVIDENCE_MAX ATT_EVID_MAX_SIZE
 #define SIG_PK_TAG "ed25519-public: "
@@ -166,7 +168,7 @@ static int gen_sign_key(const char *path)
 	crypto_sign_seed_keypair(pk, sk, seed);
 	sodium_bin2hex(hexs, sizeof(hexs), seed, sizeof(seed));
 	strcat(hexs, "\n");
-	rc = att_write_file(path, hexs, strlen(hexs));
+	rc = att_write_private(path, hexs, strlen(hexs));
 	umask(old);
 	sodium_memzero(seed, sizeof(seed));
 	sodium_memzero(sk, sizeof(sk));
@@ -337,16 +339,15 @@ out:
 	return rc;
 }
 
-static int write_part(const char *dir, const char *name, const void *p,
+/* Extraction writes into a directory nobody else prepared (att_dir_fresh),
+ * each name created new, never through a symlink planted in it. */
+static int write_part(int dfd, const char *dir, const char *name, const void *p,
 		      size_t len)
 {
-	char path[4096];
-	int rc;
+	int rc = att_file_write_at(dfd, name, p, len, ATT_FILE_EXCL);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	rc = att_write_file(path, p, len);
 	if (rc)
-		cli_err("verify: %s: %s", path, strerror(-rc));
+		cli_err("verify: %s/%s: %s", dir, name, strerror(-rc));
 	return rc;
 }
 
@@ -355,43 +356,40 @@ static int write_part(const char *dir, const char *name, const void *p,
  * TPML_PCR_SELECTION, a u32 count and count TPML_DIGESTs of at most 8
  * digests each, host-endian (lib/pcr.c). Same structs, same headers here.
  */
-static int write_tpm2_tools_pcrs(const char *dir,
-				 const struct att_pcr_values *pv)
-{
+struct tpm2_tools_pcrs {
 	TPML_PCR_SELECTION sel;
+	uint32_t count;
 	TPML_DIGEST dig[3];
-	uint32_t count = 0;
-	char path[4096];
-	FILE *f;
-	int ok;
+};
 
-	memset(&sel, 0, sizeof(sel));
-	memset(dig, 0, sizeof(dig));
-	sel.count = 1;
-	sel.pcrSelections[0].hash = TPM2_ALG_SHA256;
-	sel.pcrSelections[0].sizeofSelect = 3;
+static size_t tpm2_tools_pcrs(const struct att_pcr_values *pv, uint8_t *out)
+{
+	struct tpm2_tools_pcrs t;
+	size_t n = 0;
+
+	memset(&t, 0, sizeof(t));
+	t.sel.count = 1;
+	t.sel.pcrSelections[0].hash = TPM2_ALG_SHA256;
+	t.sel.pcrSelections[0].sizeofSelect = 3;
 	for (uint32_t i = 0; i < pv->count; i++) {
-		TPML_DIGEST *d = &dig[i / 8];
+		TPML_DIGEST *d = &t.dig[i / 8];
 
-		sel.pcrSelections[0].pcrSelect[pv->index[i] / 8] |=
+		t.sel.pcrSelections[0].pcrSelect[pv->index[i] / 8] |=
 		    (uint8_t)(1u << (pv->index[i] % 8));
 		d->digests[d->count].size = pv->size;
 		memcpy(d->digests[d->count].buffer, pv->value[i], pv->size);
 		d->count++;
-		count = i / 8 + 1;
+		t.count = i / 8 + 1;
 	}
-	snprintf(path, sizeof(path), "%s/pcrs.tpm2-tools", dir);
-	f = fopen(path, "wb");
-	if (!f)
-		return -errno;
-	ok = fwrite(&sel, sizeof(sel), 1, f) == 1 &&
-	     fwrite(&count, sizeof(count), 1, f) == 1 &&
-	     fwrite(dig, sizeof(dig[0]), count, f) == count;
-	if (fclose(f) || !ok)
-		return -EIO;
-	return 0;
+	memcpy(out, &t.sel, sizeof(t.sel));
+	n += sizeof(t.sel);
+	memcpy(out + n, &t.count, sizeof(t.count));
+	n += sizeof(t.count);
+	memcpy(out + n, t.dig, t.count * sizeof(t.dig[0]));
+	return n + t.count * sizeof(t.dig[0]);
 }
 
+/* Everything is parsed and computed before the first byte is written. */
 static int extract(const uint8_t *bundle, size_t len, const char *dir,
 		   const uint8_t *nonce, size_t nonce_len)
 {
@@ -406,37 +404,29 @@ static int extract(const uint8_t *bundle, size_t len, const char *dir,
 		[ATT_PART_NONCE] = "nonce.bin",
 		[ATT_PART_CREATOR] = "creator.txt",
 	};
+	static uint8_t pcrbuf[sizeof(struct tpm2_tools_pcrs)];
 	struct att_evidence ev;
 	struct att_err err = { 0, NULL };
 	struct att_pcr_values pv;
 	struct att_key *k = NULL;
-	char qh[65], path[4096];
+	size_t pcrlen;
+	char qh[65];
 	uint8_t qual[32];
+	int dfd, rc, ret = CLI_EXIT_ERROR;
 
 	if (att_evidence_parse(bundle, len, &ev, &err)) {
 		cli_err("verify: bundle byte %zu: %s", err.offset, err.what);
 		return CLI_EXIT_FAIL;
 	}
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		cli_err("verify: %s: %s", dir, strerror(errno));
-		return CLI_EXIT_ERROR;
-	}
-	for (unsigned int t = 1; t <= ATT_PART_MAX; t++)
-		if (ev.part[t].present &&
-		    write_part(dir, files[t], ev.part[t].p, ev.part[t].len))
-			return CLI_EXIT_ERROR;
 	if (att_pcrs_parse(ev.part[ATT_PART_PCRS].p, ev.part[ATT_PART_PCRS].len,
-			   &pv, &err) ||
-	    write_tpm2_tools_pcrs(dir, &pv)) {
+			   &pv, &err)) {
 		cli_err("verify: PCR values unusable for tpm2-tools");
 		return CLI_EXIT_FAIL;
 	}
-	if (!att_key_from_tpm2b(ev.part[ATT_PART_AK_PUBLIC].p,
-				ev.part[ATT_PART_AK_PUBLIC].len, &k, &err)) {
-		snprintf(path, sizeof(path), "%s/ak.pem", dir);
-		att_key_write_pem(k, path);
-		att_key_free(k);
-	}
+	pcrlen = tpm2_tools_pcrs(&pv, pcrbuf);
+	if (att_key_from_tpm2b(ev.part[ATT_PART_AK_PUBLIC].p,
+			       ev.part[ATT_PART_AK_PUBLIC].len, &k, &err))
+		k = NULL; /* no ak.pem; the verifier says why */
 	/* -q for tpm2_checkquote: from the auditor's nonce when given. */
 	if (!nonce && ev.part[ATT_PART_NONCE].present) {
 		nonce = ev.part[ATT_PART_NONCE].p;
@@ -448,11 +438,34 @@ static int extract(const uint8_t *bundle, size_t len, const char *dir,
 				    ev.part[ATT_PART_REPORT].len, qual);
 		sodium_bin2hex(qh, sizeof(qh), qual, sizeof(qual));
 	}
+
+	dfd = att_dir_fresh(dir);
+	if (dfd < 0) {
+		cli_err("verify: --extract %s: %s (wants a new directory, or "
+			"an empty one of yours that only you can write)",
+			dir, strerror(-dfd));
+		att_key_free(k);
+		return CLI_EXIT_ERROR;
+	}
+	for (unsigned int t = 1; t <= ATT_PART_MAX; t++)
+		if (ev.part[t].present &&
+		    write_part(dfd, dir, files[t], ev.part[t].p,
+			       ev.part[t].len))
+			goto out;
+	if (write_part(dfd, dir, "pcrs.tpm2-tools", pcrbuf, pcrlen))
+		goto out;
+	if (k && (rc = att_key_write_pem_at(k, dfd, "ak.pem"))) {
+		cli_err("verify: %s/ak.pem: %s", dir, strerror(-rc));
+		goto out;
+	}
+	if (nonce && write_part(dfd, dir, "qualification.hex", qh, 64))
+		goto out;
 	printf("extracted to %s\n", dir);
-	return nonce ? (write_part(dir, "qualification.hex", qh, 64)
-			    ? CLI_EXIT_ERROR
-			    : CLI_EXIT_OK)
-		     : CLI_EXIT_OK;
+	ret = CLI_EXIT_OK;
+out:
+	att_key_free(k);
+	close(dfd);
+	return ret;
 }
 
 /*

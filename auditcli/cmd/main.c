@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auditcli/cmd/cli.h"
+#include "auditcli/lib/audit.h"
 
 #ifndef THINHV_VERSION
 #define THINHV_VERSION "0.0-dev"
@@ -27,11 +28,18 @@ void cli_register(struct cli_command *c)
 	*pp = c;
 }
 
+/* Messages quote file names and hostile input: made printable. */
 static void vmsg(const char *tag, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "thinhv: %s", tag);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char raw[2048], safe[4 * sizeof(raw)];
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
+
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	audit_printable(raw, (size_t)n, safe, sizeof(safe));
+	fprintf(stderr, "thinhv: %s%s\n", tag, safe);
 }
 
 void cli_err(const char *fmt, ...)

@@ -61,6 +61,8 @@ void audit_strv_free(char **v, size_t n);
 /* ------------------------------------------------------------- inventory */
 
 #define AUDIT_MAX_UP 16
+/* PCI functions one scan audits (a recording with more is refused). */
+#define AUDIT_MAX_DEVS 4096
 
 enum audit_xfer { AUDIT_UNKNOWN = -1, AUDIT_NO = 0, AUDIT_YES = 1 };
 
@@ -319,5 +321,24 @@ void audit_html(const struct audit_inv *inv, const struct audit_findings *fs,
 int audit_baseline_diff(const char *old_path, const struct audit_inv *inv,
 			const struct audit_findings *fs, FILE *f, char *err,
 			size_t errlen);
+
+/* ------------------------------------------------- terminal text (audit_text.c) */
+
+/*
+ * Text output of untrusted strings goes through a stream that makes it
+ * printable: newline, tab and valid UTF-8 pass, other controls and invalid
+ * bytes become \xNN, bidi overrides \uNNNN. audit_text_close flushes it
+ * (not the stream under it). The tool's own colours go with
+ * audit_text_sgr, past the filter.
+ */
+FILE *audit_text_open(FILE *under);
+int audit_text_close(FILE *f);
+void audit_text_sgr(FILE *f, const char *seq);
+/* The same rules on a string into out (NUL-terminated, truncated to fit);
+ * returns the length written. */
+size_t audit_printable(const char *in, size_t n, char *out, size_t outlen);
+/* Length (1..4) of the well-formed UTF-8 sequence at p, its code point in
+ * *cp; 0 when p does not start one (overlong, surrogate, truncated...). */
+size_t audit_utf8_len(const unsigned char *p, size_t n, uint32_t *cp);
 
 #endif /* THINHV_AUDIT_H */

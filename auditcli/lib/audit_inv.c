@@ -82,6 +82,8 @@ static const char *errtext(int rc)
 	if (rc == -ELOOP || rc == -EXDEV)
 		return "symbolic link inside the recording refused (replay "
 		       "never follows links)";
+	if (rc == -E2BIG)
+		return "more entries than any sysfs directory has";
 	return strerror(-rc);
 }
 
@@ -1049,6 +1051,18 @@ int audit_gather(struct audit_src *s, struct audit_inv *inv, char *err,
 		return rc;
 	if (rc)
 		limit(inv, "%s absent: no PCI devices seen", PCI_DEVS);
+	/* The topology walk compares devices pairwise: bounded. */
+	if (n > AUDIT_MAX_DEVS) {
+		char where[512];
+
+		ierr(err, errlen,
+		     "%s: %zu PCI functions, more than the %d "
+		     "thinhv audits",
+		     audit_src_where(s, PCI_DEVS, where, sizeof(where)), n,
+		     AUDIT_MAX_DEVS);
+		audit_strv_free(names, n);
+		return -EINVAL;
+	}
 	inv->devs = calloc(n ? n : 1, sizeof(*inv->devs));
 	if (!inv->devs) {
 		audit_strv_free(names, n);

@@ -21,6 +21,8 @@ static void j_indent(struct audit_json *j)
 
 static void j_string(FILE *f, const char *s)
 {
+	const unsigned char *end = (const unsigned char *)s + strlen(s);
+
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
@@ -36,13 +38,22 @@ static void j_string(FILE *f, const char *s)
 		case '\t':
 			fputs("\\t", f);
 			break;
-		default:
-			/* Control and non-ASCII bytes: JSON must be UTF-8 and
-			 * our inputs are not trusted to be. */
-			if (*p < 0x20 || *p >= 0x7f)
-				fprintf(f, "\\u%04x", *p);
+		default: {
+			/* JSON is UTF-8 and our inputs are not trusted to be:
+			 * well-formed sequences pass whole, controls (C0, DEL,
+			 * C1) are escaped, each invalid byte becomes U+FFFD. */
+			uint32_t cp = 0;
+			size_t n = audit_utf8_len(p, (size_t)(end - p), &cp);
+
+			if (!n)
+				fputs("\\ufffd", f);
+			else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+				fprintf(f, "\\u%04x", (unsigned int)cp);
 			else
-				fputc(*p, f);
+				fwrite(p, 1, n, f);
+			if (n > 1)
+				p += n - 1;
+		}
 		}
 	}
 	fputc('"', f);
@@ -229,7 +240,8 @@ void audit_table_print(const struct audit_table *t, FILE *f, bool colour)
 		const char *on =
 		    colour && t->sev[r] >= 0 ? sev_colour(t->sev[r]) : "";
 
-		fputs(on, f);
+		if (*on)
+			audit_text_sgr(f, on);
 		for (int c = 0; c < t->ncol; c++) {
 			const char *v = t->cells[r * t->ncol + c];
 
@@ -237,7 +249,7 @@ void audit_table_print(const struct audit_table *t, FILE *f, bool colour)
 				c == t->ncol - 1 ? 0 : (int)w[c], v ? v : "");
 		}
 		if (*on)
-			fputs("\033[0m", f);
+			audit_text_sgr(f, "\033[0m");
 		fputc('\n', f);
 	}
 }

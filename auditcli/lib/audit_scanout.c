@@ -261,9 +261,13 @@ void audit_print_findings_text(const struct audit_findings *fs, FILE *f,
 			off = "\033[0m";
 		}
 		cnt[x->sev]++;
-		fprintf(f, "%s%-6s %-13s %-14s %s%s\n", on,
-			audit_sev_name(x->sev), x->id, x->subject, x->title,
-			off);
+		if (*on)
+			audit_text_sgr(f, on);
+		fprintf(f, "%-6s %-13s %-14s %s", audit_sev_name(x->sev), x->id,
+			x->subject, x->title);
+		if (*off)
+			audit_text_sgr(f, off);
+		fputc('\n', f);
 		fprintf(f, "       evidence: %s\n", x->evidence);
 		fprintf(f, "       fix:      %s\n", x->remediation);
 	}

@@ -20,10 +20,16 @@
 #include <linux/openat2.h>
 
 #include "auditcli/lib/audit.h"
+#include "attest/lib/att_file.h"
+
+/* A directory with more entries is not sysfs (PCI: 65536 functions per
+ * segment); a recording that has one is refused. */
+#define SRC_MAX_ENTRIES 65536
 
 struct audit_src {
 	int rootfd;	    /* "/" live, DIR/root replay */
 	int recfd;	    /* DIR/root when recording, else -1 */
+	int dirfd;	    /* DIR when recording, else -1 */
 	char dir[PATH_MAX]; /* record or replay directory */
 	bool replay, record;
 	bool privileged;
@@ -61,6 +67,10 @@ static int src_open(struct audit_src *s, const char *path, int flags)
 		struct open_how how = { 0 };
 		long fd;
 
+		/* O_NONBLOCK: a FIFO in a recording must not hang replay
+		 * (openat2 refuses it with O_PATH, which opens nothing). */
+		if (!(flags & O_PATH))
+			flags |= O_NONBLOCK;
 		how.flags = (uint64_t)flags | O_CLOEXEC;
 		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			      RESOLVE_NO_MAGICLINKS;
@@ -87,11 +97,11 @@ static int mkdirs_at(int dfd, const char *relpath, bool last_too)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdirat(dfd, tmp, 0755) && errno != EEXIST)
+		if (mkdirat(dfd, tmp, 0700) && errno != EEXIST)
 			return -errno;
 		*p = '/';
 	}
-	if (last_too && mkdirat(dfd, tmp, 0755) && errno != EEXIST)
+	if (last_too && mkdirat(dfd, tmp, 0700) && errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -103,9 +113,10 @@ static void rec_write(struct audit_src *s, const char *path, const char *buf,
 
 	if (mkdirs_at(s->recfd, rel(path), false))
 		return;
+	/* 0600: a privileged recording holds root-only data */
 	fd =
 	    openat(s->recfd, rel(path),
-		   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+		   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return;
 	while (len) {
@@ -119,6 +130,26 @@ static void rec_write(struct audit_src *s, const char *path, const char *buf,
 	close(fd);
 }
 
+/* The manifest of an untrusted recording: a regular file, not a link. */
+static FILE *open_manifest(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 static int parse_manifest(struct audit_src *s, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32], line[256];
@@ -127,7 +158,7 @@ static int parse_manifest(struct audit_src *s, char *err, size_t errlen)
 	bool have_priv = false;
 
 	snprintf(path, sizeof(path), "%s/%s", s->dir, AUDIT_REC_MANIFEST);
-	f = fopen(path, "re");
+	f = open_manifest(path);
 	if (!f) {
 		seterr(err, errlen,
 		       "%s: not a thinhv recording (cannot open %s: %s)",
@@ -223,6 +254,7 @@ int audit_src_open(struct audit_src **out, const char *record_dir,
 		return -ENOMEM;
 	s->recfd = -1;
 	s->rootfd = -1;
+	s->dirfd = -1;
 	if (record_dir && replay_dir) {
 		seterr(err, errlen, "--record and --replay exclude each other");
 		free(s);
@@ -235,7 +267,9 @@ int audit_src_open(struct audit_src **out, const char *record_dir,
 		if (rc)
 			goto fail;
 		snprintf(root, sizeof(root), "%s/root", s->dir);
-		s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		/* DIR/root -> / would replay the auditor's own machine */
+		s->rootfd =
+		    open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (s->rootfd < 0) {
 			seterr(err, errlen, "%s: malformed recording: %s", root,
 			       strerror(errno));
@@ -258,18 +292,24 @@ int audit_src_open(struct audit_src **out, const char *record_dir,
 		s->record = true;
 		snprintf(s->dir, sizeof(s->dir), "%s", record_dir);
 		snprintf(root, sizeof(root), "%s/root", record_dir);
-		if (mkdir(record_dir, 0755) && errno != EEXIST) {
-			seterr(err, errlen, "%s: %s", record_dir,
-			       strerror(errno));
-			rc = -errno;
+		/* A directory nobody else prepared or can write: 0700. */
+		s->dirfd = att_dir_fresh(record_dir);
+		if (s->dirfd < 0) {
+			rc = s->dirfd;
+			seterr(err, errlen,
+			       "--record %s: %s (wants a new directory, or an "
+			       "empty one of yours that only you can write)",
+			       record_dir, strerror(-rc));
 			goto fail;
 		}
-		if (mkdir(root, 0755) && errno != EEXIST) {
+		if (mkdirat(s->dirfd, "root", 0700)) {
+			rc = -errno;
 			seterr(err, errlen, "%s: %s", root, strerror(errno));
-			rc = -errno;
 			goto fail;
 		}
-		s->recfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		s->recfd =
+		    openat(s->dirfd, "root",
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (s->recfd < 0) {
 			seterr(err, errlen, "%s: %s", root, strerror(errno));
 			rc = -errno;
@@ -281,6 +321,8 @@ int audit_src_open(struct audit_src **out, const char *record_dir,
 fail:
 	if (s->rootfd >= 0)
 		close(s->rootfd);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
 	free(s);
 	return rc;
 }
@@ -292,7 +334,7 @@ int audit_src_close(struct audit_src *s)
 	if (!s)
 		return 0;
 	if (s->record) {
-		char path[PATH_MAX + 32], host[64] = "host", when[32] = "";
+		char host[64] = "host", when[32] = "";
 		struct utsname u;
 		time_t now = time(NULL);
 		struct tm tm;
@@ -301,11 +343,14 @@ int audit_src_close(struct audit_src *s)
 		gethostname(host, sizeof(host) - 1);
 		if (gmtime_r(&now, &tm))
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		snprintf(path, sizeof(path), "%s/%s", s->dir,
-			 AUDIT_REC_MANIFEST);
-		f = fopen(path, "we");
+		int fd = att_file_open_at(s->dirfd, AUDIT_REC_MANIFEST,
+					  ATT_FILE_PRIVATE | ATT_FILE_EXCL);
+
+		f = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!f) {
-			rc = -errno;
+			rc = fd < 0 ? fd : -errno;
+			if (fd >= 0)
+				close(fd);
 		} else {
 			fprintf(f, "thinhv-recording %d\n", AUDIT_REC_VERSION);
 			fprintf(f, "label: %s\n", host);
@@ -319,6 +364,7 @@ int audit_src_close(struct audit_src *s)
 				rc = -errno;
 		}
 		close(s->recfd);
+		close(s->dirfd);
 	}
 	close(s->rootfd);
 	free(s);
@@ -369,9 +415,20 @@ int audit_src_read(struct audit_src *s, const char *path, size_t max,
 				  strlen(AUDIT_REC_UNREADABLE));
 		return e;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		return -EISDIR;
+	}
+	/* A recording holds regular files only (FIFOs, devices: refused). */
+	if (s->replay && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
 	}
 	b = malloc(max + 1);
 	if (!b) {
@@ -473,6 +530,11 @@ int audit_src_list(struct audit_src *s, const char *path, char ***names,
 		 * to keep an empty directory in version control. */
 		if (e->d_name[0] == '.')
 			continue;
+		if (cnt >= SRC_MAX_ENTRIES) {
+			closedir(d);
+			audit_strv_free(v, cnt);
+			return -E2BIG;
+		}
 		if (cnt == cap) {
 			size_t nc = cap ? cap * 2 : 16;
 			char **nv = realloc(v, nc * sizeof(*v));

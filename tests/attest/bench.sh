@@ -20,24 +20,18 @@ cleanup() {
 trap cleanup EXIT INT TERM
 [[ -n ${BENCH_DEBUG:-} ]] && set -x
 
-# a free port pair
-for _ in $(seq 50); do
-	port=$((20000 + (RANDOM % 15000) * 2))
-	if ! (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null &&
-		! (echo >/dev/tcp/127.0.0.1/$((port + 1))) 2>/dev/null; then
-		break
-	fi
-done
-swtpm socket --tpm2 --server type=tcp,port=$port,bindaddr=127.0.0.1 \
-	--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
+# A UNIX socket in the private work directory: nothing listens on a
+# network port, no check-then-bind race for a free port.
+swtpm socket --tpm2 --server type=unixio,path="$work/tpm.sock" \
+	--ctrl type=unixio,path="$work/tpm.sock.ctrl" \
 	--flags not-need-init,startup-clear --tpmstate dir="$work" \
 	>"$work/swtpm.out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
-	(echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+	[[ -S $work/tpm.sock ]] && break
 	sleep 0.05
 done
-export THINHV_TCTI="swtpm:host=127.0.0.1,port=$port"
+export THINHV_TCTI="swtpm:path=$work/tpm.sock"
 export TPM2TOOLS_TCTI=$THINHV_TCTI
 
 cd "$work"

@@ -21,7 +21,8 @@ OBJ := $(B)
 include sources.mk
 
 # += keeps what sources.mk added (libcrypto)
-PKGS += libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc
+PKGS += libxml-2.0 libsodium libpci tss2-esys tss2-tctildr tss2-mu tss2-rc \
+	jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 

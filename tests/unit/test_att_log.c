@@ -522,6 +522,51 @@ static void test_report_canonicalize(void)
 	}
 }
 
+/*
+ * Keys that extend another by a byte below '"' (' ', '!'): the
+ * canonicalizer and the validator must agree on their order, or
+ * `thinhv attest` binds a report the verifier calls non-canonical.
+ */
+static void test_report_key_order_agrees(void)
+{
+	static const char *const canon[] = {
+		"{\"a\":1,\"a \":2,\"a!\":3,\"ab\":4}",
+		"{\"k\":{\"x\":1,\"x!\":2}}",
+	};
+	static const char shuffled[] = "{\"a!\":3,\"ab\":4,\"a \":2,\"a\":1}";
+	struct att_err err = { 0, NULL };
+	uint8_t *out = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(canon) / sizeof(canon[0]); i++) {
+		size_t len = strlen(canon[i]);
+
+		CU_ASSERT_EQUAL(
+		    att_report_check((const uint8_t *)canon[i], len, &err), 0);
+		CU_ASSERT_EQUAL_FATAL(
+		    att_report_canonicalize((const uint8_t *)canon[i], len,
+					    &out, &n, &err),
+		    0);
+		CU_ASSERT(n == len && !memcmp(out, canon[i], len));
+		if (n != len || memcmp(out, canon[i], len))
+			fprintf(stderr, "\n  canonical %s became %.*s\n",
+				canon[i], (int)n, out);
+		free(out);
+		out = NULL;
+	}
+	CU_ASSERT_EQUAL_FATAL(att_report_canonicalize((const uint8_t *)shuffled,
+						      strlen(shuffled), &out,
+						      &n, &err),
+			      0);
+	CU_ASSERT(n == strlen(canon[0]) && !memcmp(out, canon[0], n));
+	CU_ASSERT_EQUAL(att_report_check(out, n, &err), 0);
+	free(out);
+	CU_ASSERT(att_canon_key_cmp((const uint8_t *)"a", 1,
+				    (const uint8_t *)"a!", 2) < 0);
+	CU_ASSERT(att_canon_key_cmp((const uint8_t *)"a!", 2,
+				    (const uint8_t *)"a", 1) > 0);
+}
+
 static void test_isolation_encoding(void)
 {
 	static const uint8_t want[] = {
@@ -728,5 +773,6 @@ UNIT_SUITE(att_log, att_log_init_suite, NULL, UNIT_TEST(test_spec_id_bytes),
 	   UNIT_TEST(test_startup_locality), UNIT_TEST(test_evidence_container),
 	   UNIT_TEST(test_pcr_values), UNIT_TEST(test_report_canonical),
 	   UNIT_TEST(test_report_canonicalize),
+	   UNIT_TEST(test_report_key_order_agrees),
 	   UNIT_TEST(test_isolation_encoding), UNIT_TEST(test_reference_file),
 	   UNIT_TEST(test_seabios_golden))

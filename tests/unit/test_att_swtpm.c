@@ -8,15 +8,13 @@
  * binary ($THINHV_CLI) and the stock tools (tpm2_checkquote, tpm2_eventlog,
  * tpm2_makecredential) and tampers with the evidence.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,7 +29,7 @@
 #include "thinhv/tcg_log.h"
 
 static char dir[] = "/tmp/thinhv-att-XXXXXX";
-static char tcti[96];
+static char tcti[192];
 static const char *cli;
 static pid_t swtpm_pid = -1;
 static int ready;
@@ -74,62 +72,44 @@ static int run(char *out, size_t outlen, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int port_free(int port)
-{
-	struct sockaddr_in a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), ok;
-
-	if (s < 0)
-		return 0;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = bind(s, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(s);
-	return ok;
-}
-
-static int port_up(int port)
-{
-	struct sockaddr_in a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), ok;
-
-	if (s < 0)
-		return 0;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(s);
-	return ok;
-}
-
+/*
+ * swtpm on a UNIX socket in the suite's private directory: nothing listens
+ * on a network port (no check-then-bind race, no other local user can
+ * connect), and the TCTI is one thinhv accepts without
+ * THINHV_TCTI_ALLOW_NETWORK. swtpm_setup's local CA keeps its state and
+ * signing key under the suite's directory (its own --config), not in the
+ * runner's home or /var/lib/swtpm-localca.
+ */
 static int start_swtpm(void)
 {
-	char state[128], srv[96], ctrl[96], logf[160];
-	int port = 0;
+	char state[128], srv[160], ctrl[160], logf[160], sock[128];
+	struct stat st;
 
-	for (int i = 0; i < 50 && !port; i++) {
-		int p = 20000 + (int)randombytes_uniform(15000) * 2;
-
-		if (port_free(p) && port_free(p + 1))
-			port = p;
-	}
-	if (!port)
-		return -1;
-	/* Manufacture the TPM like a vendor would: EK certificate from
-	 * swtpm's local CA, all four PCR banks active. */
+	snprintf(sock, sizeof(sock), "%s/tpm.sock", dir);
+	/* Manufacture the TPM like a vendor would: EK certificate from a
+	 * local CA whose key lives in the suite's directory, all four PCR
+	 * banks active. */
 	if (run(NULL, 0,
-		"swtpm_setup --tpm2 --tpmstate %s --create-ek-cert "
-		"--pcr-banks sha1,sha256,sha384,sha512 --overwrite",
-		dir))
+		"cd %s && mkdir -p localca && "
+		"printf 'create_certs_tool = /usr/bin/swtpm_localca\\n"
+		"create_certs_tool_config = %s/localca.conf\\n"
+		"create_certs_tool_options = %s/localca.options\\n' "
+		"> setup.conf && "
+		"printf 'statedir = %s/localca\\nsigningkey = "
+		"%s/localca/signkey.pem\\nissuercert = "
+		"%s/localca/issuercert.pem\\ncertserial = "
+		"%s/localca/certserial\\n' > localca.conf && "
+		"printf -- '--platform-manufacturer thinhv-test\\n"
+		"--platform-version 2.1\\n--platform-model QEMU\\n' "
+		"> localca.options && "
+		"swtpm_setup --tpm2 --config %s/setup.conf --tpmstate %s "
+		"--create-ek-cert --pcr-banks sha1,sha256,sha384,sha512 "
+		"--overwrite",
+		dir, dir, dir, dir, dir, dir, dir, dir, dir))
 		return -1;
 	snprintf(state, sizeof(state), "dir=%s", dir);
-	snprintf(srv, sizeof(srv), "type=tcp,port=%d,bindaddr=127.0.0.1", port);
-	snprintf(ctrl, sizeof(ctrl), "type=tcp,port=%d,bindaddr=127.0.0.1",
-		 port + 1);
+	snprintf(srv, sizeof(srv), "type=unixio,path=%s", sock);
+	snprintf(ctrl, sizeof(ctrl), "type=unixio,path=%s.ctrl", sock);
 	snprintf(logf, sizeof(logf), "%s/swtpm.out", dir);
 	swtpm_pid = fork();
 	if (swtpm_pid < 0)
@@ -150,15 +130,14 @@ static int start_swtpm(void)
 	}
 	/* bounded wait for the server socket: 10 s */
 	for (int i = 0; i < 200; i++) {
-		int st;
+		int wst;
 
-		if (waitpid(swtpm_pid, &st, WNOHANG) == swtpm_pid) {
+		if (waitpid(swtpm_pid, &wst, WNOHANG) == swtpm_pid) {
 			swtpm_pid = -1;
 			return -1;
 		}
-		if (port_up(port)) {
-			snprintf(tcti, sizeof(tcti),
-				 "swtpm:host=127.0.0.1,port=%d", port);
+		if (!stat(sock, &st) && S_ISSOCK(st.st_mode)) {
+			snprintf(tcti, sizeof(tcti), "swtpm:path=%s", sock);
 			setenv("TPM2TOOLS_TCTI", tcti, 1);
 			setenv("THINHV_TCTI", tcti, 1);
 			return 0;
@@ -490,6 +469,19 @@ static void test_verify_passes(void)
 	CU_ASSERT(strstr(out, "\nverdict: PASS\n") != NULL);
 }
 
+/* The suite leaves nothing behind: the EK's CA key is in its directory,
+ * and the TPM is reached over a UNIX socket, never a TCP port. */
+static void test_swtpm_private(void)
+{
+	char p[256];
+	struct stat st;
+
+	CU_ASSERT_FATAL(ready);
+	snprintf(p, sizeof(p), "%s/localca/signkey.pem", dir);
+	CU_ASSERT_EQUAL(stat(p, &st), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tcti, "swtpm:path="));
+}
+
 static void test_stock_checkquote(void)
 {
 	char out[4096];
@@ -559,11 +551,19 @@ static void test_credential(void)
 
 	CU_ASSERT_FATAL(ready);
 	CU_ASSERT_EQUAL(run(out, sizeof(out),
-			    "cd %s && %s ak make-credential --ek ek.pub --ak "
-			    "ak.pub --secret 00112233445566778899aabbccddeeff "
-			    "-o cred.bin",
+			    "cd %s && echo 00112233445566778899aabbccddeeff | "
+			    "%s ak make-credential --ek ek.pub --ak ak.pub "
+			    "--secret-file - -o cred.bin",
 			    dir, cli),
 			0);
+	/* the secret never travels in argv, where every user can read it */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s ak make-credential --ek ek.pub --ak "
+			    "ak.pub --secret 00112233445566778899aabbccddeeff "
+			    "-o cred9.bin",
+			    dir, cli),
+			4);
+	CU_ASSERT(strstr(out, "--secret-file") != NULL);
 	CU_ASSERT_EQUAL(
 	    run(out, sizeof(out), "cd %s && %s ak activate cred.bin", dir, cli),
 	    0);
@@ -578,9 +578,16 @@ static void test_credential(void)
 			0);
 	CU_ASSERT_EQUAL(run(out, sizeof(out),
 			    "cd %s && %s ak activate cred2.bin -o sec.out && "
-			    "cmp sec.bin sec.out",
+			    "cmp sec.bin sec.out && "
+			    "test \"$(stat -c %%a sec.out)\" = 600",
 			    dir, cli),
 			0);
+	/* the recovered secret is private and never overwrites a file */
+	CU_ASSERT_EQUAL(run(out, sizeof(out),
+			    "cd %s && %s ak activate cred2.bin -o sec.out", dir,
+			    cli),
+			4);
+	CU_ASSERT(strstr(out, "exists") != NULL);
 	/* a credential for another key's name is refused by the TPM */
 	CU_ASSERT_EQUAL(run(out, sizeof(out),
 			    "cd %s && tpm2_makecredential -T none -u ek.pem -G "
@@ -593,9 +600,9 @@ static void test_credential(void)
 			2);
 	/* a non-restricted or foreign key is not certified */
 	CU_ASSERT_EQUAL(run(out, sizeof(out),
-			    "cd %s && %s ak make-credential --ek ek.pub --ak "
-			    "ek.pub --secret 00112233445566778899aabbccddeeff "
-			    "-o cred4.bin",
+			    "cd %s && echo 00112233445566778899aabbccddeeff > "
+			    "secret.hex && %s ak make-credential --ek ek.pub "
+			    "--ak ek.pub --secret-file secret.hex -o cred4.bin",
 			    dir, cli),
 			4);
 }
@@ -625,19 +632,15 @@ static void test_ek_cert(void)
 	CU_ASSERT_EQUAL_FATAL(att_key_load(path, &ek, why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL(EVP_PKEY_eq(X509_get0_pubkey(cert), att_key_pkey(ek)),
 			1);
-	/* signed by swtpm-localca's issuer (root's default state dir) */
-	f = fopen("/var/lib/swtpm-localca/issuercert.pem", "r");
-	if (f) {
-		issuer = PEM_read_X509(f, NULL, NULL, NULL);
-		fclose(f);
-		CU_ASSERT_PTR_NOT_NULL(issuer);
-		if (issuer)
-			CU_ASSERT_EQUAL(
-			    X509_verify(cert, X509_get0_pubkey(issuer)), 1);
-	} else {
-		fprintf(stderr, "\n  (no root swtpm-localca state: issuer "
-				"signature not checked)\n");
-	}
+	/* signed by the suite's own swtpm-localca issuer */
+	snprintf(path, sizeof(path), "%s/localca/issuercert.pem", dir);
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	issuer = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(issuer);
+	if (issuer)
+		CU_ASSERT_EQUAL(X509_verify(cert, X509_get0_pubkey(issuer)), 1);
 	X509_free(issuer);
 	X509_free(cert);
 	free(der);
@@ -1366,9 +1369,10 @@ static void test_extend_after_quote(void)
 }
 
 UNIT_SUITE(att_swtpm, suite_init, suite_cleanup, UNIT_TEST(test_verify_passes),
-	   UNIT_TEST(test_stock_checkquote), UNIT_TEST(test_stock_eventlog),
-	   UNIT_TEST(test_credential), UNIT_TEST(test_ek_cert),
-	   UNIT_TEST(test_adversarial), UNIT_TEST(test_signed_verdict),
+	   UNIT_TEST(test_swtpm_private), UNIT_TEST(test_stock_checkquote),
+	   UNIT_TEST(test_stock_eventlog), UNIT_TEST(test_credential),
+	   UNIT_TEST(test_ek_cert), UNIT_TEST(test_adversarial),
+	   UNIT_TEST(test_signed_verdict),
 	   UNIT_TEST(test_signed_verdict_binding), UNIT_TEST(test_every_byte),
 	   UNIT_TEST(test_swap_grammar), UNIT_TEST(test_runtime_swap),
 	   UNIT_TEST(test_extend_after_quote))

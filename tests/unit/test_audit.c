@@ -292,7 +292,8 @@ static void test_audit_baseline_diff(void)
 		CU_ASSERT_PTR_NOT_NULL(e);
 		if (e)
 			CU_ASSERT_PTR_NOT_NULL(
-			    strstr(e, "byte 41: unexpected character"));
+			    strstr(e, "byte 41 (line 1, column 42): "
+				      "unexpected token"));
 		free(e);
 	}
 }
