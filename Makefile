@@ -109,6 +109,7 @@ check: deps
 # Longer lab runs (more Bochs boots, 60 s stress): not in CI's budget.
 check-extended: deps module
 	$(MAKE) SAN= tools
+	$(MAKE) debian-image
 	LAB_SUITE=$(SRC)/tests/lab/suite.extended $(SRC)/tests/lab/check
 
 demo: deps

@@ -5,6 +5,8 @@
 #                   kernel (KVER=$(uname -r), KDIR=/lib/modules/KVER/build)
 #   make deb        thinhv and thinhv-dkms .debs into build/deb/
 #   make pkgtest    --help/man-page cross-check and the .debs' contents
+#   make debian-image  the `debian` lab profile's disk (Debian 12, systemd,
+#                   the .debs installed with apt, thinhv.ko built by DKMS)
 
 PREFIX ?= /usr/local
 SBINDIR = $(PREFIX)/sbin
@@ -18,7 +20,7 @@ INSTALL_KDIR ?= /lib/modules/$(KVER)/build
 MAN_SRCS := $(wildcard docs/man/*.scd)
 MAN_PAGES := $(MAN_SRCS:docs/man/%.scd=build/man/%)
 
-.PHONY: man install install-files install-module deb pkgtest
+.PHONY: man install install-files install-module deb pkgtest debian-image
 
 man: $(MAN_PAGES)
 
@@ -71,3 +73,6 @@ deb:
 
 pkgtest: tools man
 	tests/pkg/check
+
+debian-image: deb
+	tests/lab/debian/build-debian-image build/deb
