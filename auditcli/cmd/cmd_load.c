@@ -326,9 +326,12 @@ static int report(const struct load_state *ls, const char *policy,
 		return CLI_EXIT_FAIL;
 	}
 	printf("thinhv: enforcing %s%s%.16s%s on %u CPUs (%s, %.*s), %s\n",
-	       policy ? policy : "the loaded policy", hex ? " (sha256 " : "",
-	       hex ? hex : "", hex ? "...)" : "", ls->s.ncpus, ls->backend,
-	       (int)strcspn(ls->iommu + 6, " "), ls->iommu + 6,
+	       policy ? policy
+		      : "the policy it was loaded with (already "
+			"loaded, not reloaded)",
+	       hex ? " (sha256 " : "", hex ? hex : "", hex ? "...)" : "",
+	       ls->s.ncpus, ls->backend, (int)strcspn(ls->iommu + 6, " "),
+	       ls->iommu + 6,
 	       ls->s.locked ? "locked until reboot" : "unloadable");
 	return CLI_EXIT_OK;
 }
@@ -390,8 +393,7 @@ static int cmd_load(int argc, char **argv)
 		policy = c.policy;
 
 	if (!dry && state_get(&ls) == 0) {
-		printf("thinhv: already loaded, not reloaded; ");
-		fflush(stdout);
+		/* Not reloaded: say what the running one enforces. */
 		return report(&ls, NULL, NULL);
 	}
 	snprintf(blob, sizeof(blob), "%s", LOAD_BLOB);
