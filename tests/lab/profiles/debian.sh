@@ -14,9 +14,9 @@ profile_qemu_args() {
 		lab_die "no Debian lab image in $dir: run 'make debian-image'"
 	QEMU_MACHINE="q35"
 	QEMU_IOMMU=(-device amd-iommu)
-	# By label (either AHCI port may come first); rootdelay: under a loaded
-	# host the emulated AHCI probe can outlast initramfs' default 30 s.
-	QEMU_APPEND="amd_iommu=off root=LABEL=debian-lab rootdelay=300 rw systemd.show_status=0"
+	# By label: either AHCI port may come first. (No rootdelay=: Debian's
+	# initramfs sleeps that long before it even looks for the root.)
+	QEMU_APPEND="amd_iommu=off root=LABEL=debian-lab rw systemd.show_status=0"
 	QEMU_KERNEL=$dir/vmlinuz
 	QEMU_INITRD=(-initrd "$dir/initrd.img")
 	# The cached image stays pristine: each boot writes to an overlay.
