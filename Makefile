@@ -4,7 +4,7 @@
 #   make module     thinhv.ko via Kbuild (KDIR=, default: the lab kernel's headers)
 #   make check      deps, unit tests, lint, lab scenarios    (SAN=1: ASan+UBSan)
 #   make demo       the whole story in the emulated lab
-#   make bench | fuzz | lint | install | clean
+#   make bench | fuzz | lint | install | man | deb | pkgtest | clean
 
 SHELL := /bin/bash
 .SUFFIXES:
@@ -53,7 +53,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(OBJ)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: all tools module check check-extended unit lint lab demo bench fuzz \
-	soak install \
+	soak \
 	clean deps lab-deps
 
 all: tools module
@@ -90,7 +90,7 @@ $(B)/unit_tests: $(UNIT_OBJS) $(B)/libaudit.a $(B)/libthinhv.a
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 module:
-	$(MAKE) -C $(KDIR) M=$(SRC) modules
+	$(MAKE) -C $(KDIR) M=$(SRC) THINHV_WERROR=1 modules
 	$(SRC)/scripts/check-layers calls-kernel --root $(SRC)
 	$(SRC)/scripts/check-host --kbuild $(SRC)/Kbuild
 
@@ -129,11 +129,13 @@ lab: module
 check: deps
 	$(MAKE) unit
 	$(MAKE) lint
+	$(MAKE) pkgtest
 	$(MAKE) lab
 
 # Longer lab runs (more Bochs boots, 60 s stress): not in CI's budget.
 check-extended: deps module
 	$(MAKE) SAN= tools
+	$(MAKE) debian-image
 	LAB_SUITE=$(SRC)/tests/lab/suite.extended $(SRC)/tests/lab/check
 
 demo: deps
@@ -149,13 +151,8 @@ fuzz: deps
 soak: deps tools module
 	$(SRC)/tests/lab/soak $(or $(N),200)
 
-PREFIX ?= /usr/local
-install: tools
-	install -D -m 0755 $(B)/thinhv $(DESTDIR)$(PREFIX)/sbin/thinhv
-	install -d $(DESTDIR)$(PREFIX)/share/thinhv
-	[ ! -d policy/examples ] || cp -r policy/examples $(DESTDIR)$(PREFIX)/share/thinhv/
-	[ ! -f policy/thinhv-policy.xsd ] || install -m 0644 policy/thinhv-policy.xsd $(DESTDIR)$(PREFIX)/share/thinhv/
-	[ ! -f thinhv.ko ] || install -D -m 0644 thinhv.ko $(DESTDIR)/lib/modules/$(LAB_KVER)/extra/thinhv.ko
+# install, man, deb, pkgtest: dist/dist.mk
+include dist/dist.mk
 
 clean:
 	rm -rf build

@@ -16,6 +16,7 @@ PKGS=(
   busybox-static isolinux syslinux-common xorriso
   linux-headers-amd64
   python3
+  debhelper dh-dkms dkms scdoc lintian mmdebstrap
 )
 
 missing=()

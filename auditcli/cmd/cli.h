@@ -34,6 +34,9 @@ struct cli_command {
 
 void cli_register(struct cli_command *c);
 
+/* The `thinhv NAME --help` text (cli_usage.c), or NULL. */
+const char *cli_usage(const char *name);
+
 /* Print "thinhv: <fmt>" to stderr (one place for diagnostics). */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

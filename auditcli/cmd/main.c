@@ -82,6 +82,18 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_ERROR;
 	}
+	/* `thinhv CMD --help` and `thinhv help CMD`: one table, exit 0. */
+	if (argc == 3 &&
+	    (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help") ||
+	     !strcmp(argv[1], "help"))) {
+		const char *u =
+		    cli_usage(!strcmp(argv[1], "help") ? argv[2] : argv[1]);
+
+		if (u) {
+			fputs(u, stdout);
+			return CLI_EXIT_OK;
+		}
+	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);

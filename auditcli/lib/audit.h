@@ -235,6 +235,7 @@ struct audit_finding {
 	char subject[32];
 	char evidence[320];
 	const char *remediation;
+	const char *hsi; /* fwupd HSI attribute grading the same, or NULL */
 };
 
 struct audit_findings {
@@ -254,6 +255,9 @@ struct audit_catalogue_entry {
 	int sev;
 	const char *title;
 	const char *remediation;
+	/* The fwupd Host Security ID attribute (`fwupdmgr security`) that
+	 * grades the same property, or NULL (docs/audit.md). */
+	const char *hsi;
 };
 extern const struct audit_catalogue_entry audit_catalogue[];
 extern const size_t audit_catalogue_len;

@@ -24,66 +24,90 @@
 #define PCIE_ROOT_PORT 0x4
 #define PCIE_DOWNSTREAM 0x6
 
+/* fwupd HSI attribute IDs (fwupd libfwupd/fwupd-security-attr-private.h).
+ * Iommu is "Linux's IOMMU driver found", so under thinhv it reads not found
+ * although DMA is confined (docs/audit.md). */
+#define HSI_IOMMU "org.fwupd.hsi.Iommu"
+#define HSI_PREBOOT_DMA "org.fwupd.hsi.PrebootDma"
+#define HSI_TPM20 "org.fwupd.hsi.Tpm.Version20"
+
 const struct audit_catalogue_entry audit_catalogue[] = {
 	{ "THV-DMA-001", AUDIT_SEV_HIGH, "Device can DMA to all RAM",
 	  "Enable the IOMMU in DMA-translation mode (intel_iommu=on or "
 	  "amd_iommu=on, no iommu=pt) or load thinhv with a policy that "
-	  "confines this device" },
+	  "confines this device",
+	  HSI_IOMMU },
 	{ "THV-IOMMU-001", AUDIT_SEV_HIGH,
 	  "IOMMU reported by firmware but DMA translation is off",
 	  "Enable VT-d/AMD-Vi in firmware setup and boot with intel_iommu=on "
-	  "/ amd_iommu=on (or load thinhv)" },
+	  "/ amd_iommu=on (or load thinhv)",
+	  HSI_IOMMU },
 	{ "THV-IOMMU-002", AUDIT_SEV_HIGH, "No IOMMU reported by firmware",
 	  "Enable VT-d/AMD-Vi (\"IOMMU\", \"Directed I/O\") in firmware setup; "
-	  "without it no software can confine DMA" },
+	  "without it no software can confine DMA",
+	  HSI_IOMMU },
 	{ "THV-IOMMU-003", AUDIT_SEV_HIGH, "Identity (passthrough) DMA domain",
 	  "Remove iommu=pt / iommu.passthrough=1 and set the group's type to "
 	  "DMA (echo DMA > /sys/kernel/iommu_groups/N/type with the driver "
-	  "unbound)" },
+	  "unbound)",
+	  HSI_IOMMU },
 	{ "THV-IOMMU-004", AUDIT_SEV_MEDIUM,
 	  "Lazy IOTLB invalidation (DMA-FQ / iommu.strict=0)",
 	  "Boot with iommu.strict=1 so unmapped pages are invalidated before "
-	  "reuse" },
+	  "reuse",
+	  NULL },
 	{ "THV-ATS-001", AUDIT_SEV_HIGH, "ATS enabled on an external device",
 	  "Disable ATS for external ports (pci=noats, or the kernel's "
 	  "untrusted-device policy) - translated requests bypass the IOMMU "
-	  "page tables" },
+	  "page tables",
+	  NULL },
 	{ "THV-ACS-001", AUDIT_SEV_MEDIUM, "Missing ACS on an upstream port",
 	  "Use a port with ACS (Source Validation, Request/Completion "
 	  "Redirect, Upstream Forwarding) enabled, or treat the devices below "
-	  "it as one isolation unit" },
+	  "it as one isolation unit",
+	  NULL },
 	{ "THV-FW-001", AUDIT_SEV_MEDIUM, "RMRR permanent DMA window",
 	  "Check with the vendor whether the RMRR is needed after boot; "
-	  "devices in its scope can always reach this range" },
+	  "devices in its scope can always reach this range",
+	  NULL },
 	{ "THV-FW-002", AUDIT_SEV_MEDIUM, "IVMD permanent DMA window",
 	  "Check with the vendor whether the IVMD range is needed after boot; "
-	  "devices in its scope can always reach this range" },
+	  "devices in its scope can always reach this range",
+	  NULL },
 	{ "THV-FW-003", AUDIT_SEV_MEDIUM, "Pre-boot DMA protection flag absent",
 	  "Enable Kernel DMA Protection / DMA protection in firmware setup "
-	  "(DMAR DMA_CTRL_PLATFORM_OPT_IN, IVinfo DMA remap support)" },
+	  "(DMAR DMA_CTRL_PLATFORM_OPT_IN, IVinfo DMA remap support)",
+	  HSI_PREBOOT_DMA },
 	{ "THV-FW-004", AUDIT_SEV_HIGH, "Malformed DMA firmware table",
 	  "Report the table to the firmware vendor; until fixed, the IOMMU "
 	  "description is incomplete and neither Linux nor thinhv can be "
-	  "assumed to cover every device" },
+	  "assumed to cover every device",
+	  NULL },
 	{ "THV-HV-001", AUDIT_SEV_HIGH, "Hypervisor memory reachable by DMA",
 	  "Load a thinhv policy that gives this device its own domain; "
-	  "check that thinhv owns every remapping unit" },
+	  "check that thinhv owns every remapping unit",
+	  NULL },
 	{ "THV-HV-002", AUDIT_SEV_MEDIUM, "DMA faults recorded",
 	  "Read `thinhv status` fault log: a device tried to reach memory its "
-	  "policy denies" },
+	  "policy denies",
+	  NULL },
 	{ "THV-HV-003", AUDIT_SEV_MEDIUM,
 	  "thinhv loaded but its live state was not read",
 	  "Run with access to /dev/thinhv (root) and a build that reads its "
-	  "status" },
+	  "status",
+	  NULL },
 	{ "THV-HV-004", AUDIT_SEV_MEDIUM, "thinhv loaded but not launched",
 	  "Launch thinhv with a policy (`thinhv launch POLICY.xml`); until "
 	  "then "
-	  "nothing is virtualized and nothing is confined by it" },
+	  "nothing is virtualized and nothing is confined by it",
+	  NULL },
 	{ "THV-TPM-001", AUDIT_SEV_LOW, "No TPM",
 	  "Enable the TPM (fTPM/PTT or discrete) in firmware setup; without "
-	  "it isolation cannot be attested" },
+	  "it isolation cannot be attested",
+	  HSI_TPM20 },
 	{ "THV-AUD-001", AUDIT_SEV_LOW, "Audit incomplete",
-	  "Run as root (or record as root and replay) to see everything" },
+	  "Run as root (or record as root and replay) to see everything",
+	  NULL },
 };
 
 const size_t audit_catalogue_len = HV_ARRAY_SIZE(audit_catalogue);
@@ -123,6 +147,7 @@ static void add(struct audit_findings *fs, const char *id, int sev,
 	f->id = c->id;
 	f->sev = sev < 0 ? c->sev : sev;
 	f->title = c->title;
+	f->hsi = c->hsi;
 	f->remediation = c->remediation;
 	snprintf(f->subject, sizeof(f->subject), "%s", subject);
 	va_start(ap, fmt);

@@ -270,6 +270,8 @@ void audit_print_findings_text(const struct audit_findings *fs, FILE *f,
 		fputc('\n', f);
 		fprintf(f, "       evidence: %s\n", x->evidence);
 		fprintf(f, "       fix:      %s\n", x->remediation);
+		if (x->hsi)
+			fprintf(f, "       fwupd:    %s\n", x->hsi);
 	}
 	fprintf(f, "Summary: %d high, %d medium, %d low, %d info\n",
 		cnt[AUDIT_SEV_HIGH], cnt[AUDIT_SEV_MEDIUM], cnt[AUDIT_SEV_LOW],
