@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/wait.h>
 #include <CUnit/Basic.h>
 
 #include "unit.h"
@@ -28,6 +30,30 @@ const char *unit_srcdir(void)
 	const char *d = getenv("THINHV_SRCDIR");
 
 	return d && *d ? d : ".";
+}
+
+const char *unit_cli(void)
+{
+	const char *c = getenv("THINHV_CLI");
+
+	return c && *c ? c : "build/thinhv";
+}
+
+int unit_sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	if (st == -1)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
+double unit_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int wanted(const char *name, int argc, char **argv)

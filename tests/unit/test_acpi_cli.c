@@ -46,13 +46,6 @@ static int run(const char *cmd, char **out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-static const char *cli(void)
-{
-	const char *c = getenv("THINHV_CLI");
-
-	return c && *c ? c : "build/thinhv";
-}
-
 struct cli_case {
 	const char *file;
 	int exit;
@@ -100,7 +93,7 @@ static void test_cli_diagnostics(void)
 
 		snprintf(cmd, sizeof(cmd),
 			 "cd '%s' && '%s' acpi tests/data/acpi/%s 2>&1",
-			 unit_srcdir(), cli(), cases[i].file);
+			 unit_srcdir(), unit_cli(), cases[i].file);
 		st = run(cmd, &out);
 		if (st != cases[i].exit || !out || !strstr(out, cases[i].text))
 			fprintf(stderr,
@@ -121,7 +114,7 @@ static void test_cli_text_and_json(void)
 
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && '%s' acpi tests/data/acpi/ivrs_all_types.dat",
-		 unit_srcdir(), cli());
+		 unit_srcdir(), unit_cli());
 	st = run(cmd, &out);
 	CU_ASSERT_EQUAL(st, 0);
 	CU_ASSERT_PTR_NOT_NULL(out &&
@@ -136,7 +129,7 @@ static void test_cli_text_and_json(void)
 		 " | python3 -c 'import json,sys; t=json.load(sys.stdin)"
 		 "[\"tables\"]; print(len(t), t[0][\"records\"][0][\"type\"],"
 		 " t[0][\"dma_ctrl_platform_opt_in\"])'",
-		 unit_srcdir(), cli());
+		 unit_srcdir(), unit_cli());
 	st = run(cmd, &out);
 	CU_ASSERT_EQUAL(st, 0);
 	/* One object per file, also for the truncated header. */
@@ -155,7 +148,7 @@ static void test_cli_sysfs(void)
 	char *out = NULL;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "'%s' acpi 2>&1", cli());
+	snprintf(cmd, sizeof(cmd), "'%s' acpi 2>&1", unit_cli());
 	st = run(cmd, &out);
 	if (have) {
 		CU_ASSERT(st >= 0 && st <= 5);
@@ -182,7 +175,7 @@ static void test_iasl_corpus(void)
 		 "cd '%s' && python3 tests/acpi/iasl_fields.py --cli '%s' "
 		 "--cache build/acpi-iasl ../shared/acpi-corpus "
 		 "tests/data/acpi 2>&1",
-		 unit_srcdir(), cli());
+		 unit_srcdir(), unit_cli());
 	st = run(cmd, &out);
 	fprintf(stderr, "\n%s", out ? out : "(no output)\n");
 	CU_ASSERT_EQUAL(st, 0);

@@ -32,13 +32,6 @@ static const char *const recs[] = {
 	"lab-intel-iommu",   "lab-amd-hv",
 };
 
-static const char *cli(void)
-{
-	const char *c = getenv("THINHV_CLI");
-
-	return c && *c ? c : "build/thinhv";
-}
-
 /*
  * Runs the CLI in tests/data/recordings with the golden environment;
  * stdout/stderr go to files under tmpdir. Returns the exit status, or 100+
@@ -52,7 +45,7 @@ static int run_cli(const char *args, const char *out, const char *err)
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s/tests/data/recordings' && THINHV_PCI_IDS=pci.ids "
 		 "THINHV_SRCDIR=tcbtree NO_COLOR=1 '%s' %s >'%s' 2>'%s'",
-		 unit_srcdir(), cli(), args, out, err);
+		 unit_srcdir(), unit_cli(), args, out, err);
 	st = system(cmd);
 	if (st == -1)
 		return -1;
@@ -340,7 +333,7 @@ static void test_audit_json_schema(void)
 	/* Live output too (whatever this host has). */
 	snprintf(out, sizeof(out), "%s/live.json", tmpdir);
 	snprintf(cmd, sizeof(cmd), "'%s' report --json >'%s' 2>/dev/null",
-		 cli(), out);
+		 unit_cli(), out);
 	CU_ASSERT_NOT_EQUAL(system(cmd), -1);
 	CU_ASSERT_EQUAL(validate("thinhv-report-v1.schema.json", out), 0);
 
@@ -590,7 +583,7 @@ static void test_audit_record_replay_live(void)
 	snprintf(cmd, sizeof(cmd),
 		 "NO_COLOR=1 '%s' scan --record '%s' | tail -n +2 >'%s'; "
 		 "NO_COLOR=1 '%s' scan --replay '%s' | tail -n +2 >'%s'",
-		 cli(), rec, a, cli(), rec, b);
+		 unit_cli(), rec, a, unit_cli(), rec, b);
 	CU_ASSERT_EQUAL(system(cmd), 0);
 	CU_ASSERT_TRUE(same_file(b, a));
 	x = slurp(a, NULL);
@@ -665,7 +658,7 @@ static void test_audit_acpi_corpus(void)
 			snprintf(err, sizeof(err), "%s/c.err", tmpdir);
 			snprintf(cmd, sizeof(cmd),
 				 "'%s' scan --replay '%s/corpus' >'%s' 2>'%s'",
-				 cli(), tmpdir, out, err);
+				 unit_cli(), tmpdir, out, err);
 			st = system(cmd);
 			CU_ASSERT_FALSE(WIFSIGNALED(st));
 			rc = WEXITSTATUS(st);
@@ -747,7 +740,7 @@ static void test_audit_fw_mutations(void)
 			snprintf(cmd, sizeof(cmd),
 				 "'%s' scan --json --replay '%s/mut' >'%s' "
 				 "2>'%s'",
-				 cli(), tmpdir, out, err);
+				 unit_cli(), tmpdir, out, err);
 			st = system(cmd);
 			CU_ASSERT_FALSE(WIFSIGNALED(st));
 			CU_ASSERT_TRUE(WEXITSTATUS(st) < 4);

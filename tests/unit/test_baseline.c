@@ -16,22 +16,6 @@
 
 static char bdir[] = "/tmp/thinhv-base-XXXXXX";
 
-static const char *cli(void)
-{
-	const char *c = getenv("THINHV_CLI");
-
-	return c && *c ? c : "build/thinhv";
-}
-
-static int sh(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
 static char *slurp(const char *name)
 {
 	char p[256];
@@ -57,30 +41,22 @@ static char *slurp(const char *name)
 	return b;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* scan --replay amd-server --baseline bdir/NAME; stdout to bdir/out, stderr
  * to bdir/err, at most 20 s (a hang is exit 124). Exit status returned. */
 static int scan_with(const char *name, double *secs)
 {
 	char cmd[2048];
-	double t0 = now_s();
+	double t0 = unit_now();
 	int rc;
 
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s/tests/data/recordings' && THINHV_PCI_IDS=pci.ids "
 		 "NO_COLOR=1 timeout 20 '%s' scan --replay amd-server "
 		 "--baseline '%s/%s' >'%s/out' 2>'%s/err'",
-		 unit_srcdir(), cli(), bdir, name, bdir, bdir);
-	rc = sh(cmd);
+		 unit_srcdir(), unit_cli(), bdir, name, bdir, bdir);
+	rc = unit_sh(cmd);
 	if (secs)
-		*secs = now_s() - t0;
+		*secs = unit_now() - t0;
 	return rc;
 }
 
@@ -115,7 +91,7 @@ static int base_init(void)
 	    "head -n 300000 | tr -d '\\n'; printf '{}]}'; } > many.json && "
 	    "mkfifo fifo.json",
 	    bdir, unit_srcdir());
-	return sh(cmd) ? -1 : 0;
+	return unit_sh(cmd) ? -1 : 0;
 }
 
 static int base_cleanup(void)
@@ -123,7 +99,7 @@ static int base_cleanup(void)
 	char cmd[128];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", bdir);
-	return sh(cmd) ? -1 : 0;
+	return unit_sh(cmd) ? -1 : 0;
 }
 
 /* Refused with an error that names the file and the byte. */
@@ -217,8 +193,9 @@ static void test_json_writer_utf8(void)
 		 "cd '%s/tests/data/recordings' && THINHV_PCI_IDS=pci.ids "
 		 "'%s' scan --json --replay '%s/rec' >'%s/rec.json' "
 		 "2>/dev/null; true",
-		 unit_srcdir(), bdir, bdir, unit_srcdir(), cli(), bdir, bdir);
-	CU_ASSERT_EQUAL(sh(cmd), 0);
+		 unit_srcdir(), bdir, bdir, unit_srcdir(), unit_cli(), bdir,
+		 bdir);
+	CU_ASSERT_EQUAL(unit_sh(cmd), 0);
 	o = slurp("rec.json");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	CU_ASSERT_PTR_NOT_NULL(strstr(

@@ -11,13 +11,6 @@
 
 #include "unit.h"
 
-static const char *cli(void)
-{
-	const char *c = getenv("THINHV_CLI");
-
-	return c && *c ? c : "build/thinhv";
-}
-
 /* Exit status of "TOOL CLI | grep -q PATTERN": 0 when the pattern is there. */
 static int elf_has(const char *tool, const char *pattern)
 {
@@ -25,7 +18,7 @@ static int elf_has(const char *tool, const char *pattern)
 	int st;
 
 	snprintf(cmd, sizeof(cmd), "%s '%s' 2>/dev/null | grep -Eq '%s'", tool,
-		 cli(), pattern);
+		 unit_cli(), pattern);
 	st = system(cmd);
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -40,7 +33,7 @@ static void test_cli_hardened(void)
 	/* -fstack-protector-strong */
 	CU_ASSERT_EQUAL(elf_has("nm -D", "__stack_chk_fail"), 0);
 	/* _FORTIFY_SOURCE (not in the sanitizer build: ASan replaces it) */
-	if (!strstr(cli(), "/san/"))
+	if (!strstr(unit_cli(), "/san/"))
 		CU_ASSERT_EQUAL(elf_has("nm -D", "__[a-z]+_chk"), 0);
 }
 

@@ -23,13 +23,6 @@
 static char hdir[] = "/tmp/thinhv-hostile-XXXXXX";
 static const char victim_text[] = "the auditor's own file\n";
 
-static const char *cli(void)
-{
-	const char *c = getenv("THINHV_CLI");
-
-	return c && *c ? c : "build/thinhv";
-}
-
 /* Run the CLI in hdir (stdout+stderr to hdir/out); its exit status, or
  * 100 + signal when it crashed. */
 static int run_in(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -43,8 +36,8 @@ static int run_in(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >out 2>&1", hdir, cli(),
-		 args);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >out 2>&1", hdir,
+		 unit_cli(), args);
 	st = system(cmd);
 	if (st == -1)
 		return -1;

@@ -17,44 +17,20 @@
 
 static char rdir[] = "/tmp/thinhv-rec-XXXXXX";
 
-static const char *cli(void)
-{
-	const char *c = getenv("THINHV_CLI");
-
-	return c && *c ? c : "build/thinhv";
-}
-
-static int sh(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* `thinhv ARGS` in rdir, stderr to rdir/err, at most 20 s (124: hung). */
 static int run_cli(const char *args, double *secs)
 {
 	char cmd[2048];
-	double t0 = now_s();
+	double t0 = unit_now();
 	int rc;
 
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && NO_COLOR=1 THINHV_PCI_IDS='%s/tests/data/"
 		 "recordings/pci.ids' timeout 20 '%s' %s >out 2>err",
-		 rdir, unit_srcdir(), cli(), args);
-	rc = sh(cmd);
+		 rdir, unit_srcdir(), unit_cli(), args);
+	rc = unit_sh(cmd);
 	if (secs)
-		*secs = now_s() - t0;
+		*secs = unit_now() - t0;
 	return rc;
 }
 
@@ -96,7 +72,7 @@ static int rec_init(void)
 		 "\"0000:%%02x:%%02x.%%d\\n\", 16 + int(i / 256), "
 		 "int(i / 8) %% 32, i %% 8 }' | xargs mkdir -p",
 		 rdir, unit_srcdir());
-	return sh(cmd) ? -1 : 0;
+	return unit_sh(cmd) ? -1 : 0;
 }
 
 static int rec_cleanup(void)
@@ -104,7 +80,7 @@ static int rec_cleanup(void)
 	char cmd[128];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rdir);
-	return sh(cmd) ? -1 : 0;
+	return unit_sh(cmd) ? -1 : 0;
 }
 
 static void test_replay_fifo(void)
@@ -141,13 +117,13 @@ static void test_record_planted_dir(void)
 		 "cd '%s' && mkdir -m 0777 planted elsewhere && "
 		 "chmod 0777 planted && ln -s ../elsewhere planted/root",
 		 rdir);
-	CU_ASSERT_EQUAL_FATAL(sh(cmd), 0);
+	CU_ASSERT_EQUAL_FATAL(unit_sh(cmd), 0);
 	CU_ASSERT_EQUAL(run_cli("scan --record planted", NULL), 4);
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && test -z \"$(ls -A elsewhere)\" && "
 		 "! test -e planted/THINHV-RECORDING",
 		 rdir);
-	CU_ASSERT_EQUAL(sh(cmd), 0);
+	CU_ASSERT_EQUAL(unit_sh(cmd), 0);
 }
 
 /* A fresh recording is private: 0700 directories, 0600 files. */
@@ -162,7 +138,7 @@ static void test_record_private(void)
 		 "test -z \"$(find mine -type d -perm /077)\" && "
 		 "test -z \"$(find mine -type f -perm /077)\"",
 		 rdir);
-	CU_ASSERT_EQUAL(sh(cmd), 0);
+	CU_ASSERT_EQUAL(unit_sh(cmd), 0);
 	/* and it replays */
 	CU_ASSERT_EQUAL(run_cli("scan --replay mine", NULL) & 4, 0);
 	/* a second --record into it: refused, it is not empty */

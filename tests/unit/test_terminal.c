@@ -15,22 +15,6 @@
 
 static char tdir[] = "/tmp/thinhv-term-XXXXXX";
 
-static const char *cli(void)
-{
-	const char *c = getenv("THINHV_CLI");
-
-	return c && *c ? c : "build/thinhv";
-}
-
-static int sh(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -74,7 +58,7 @@ static int term_init(void)
 		 "'\\033[1A\\033[2K\\r\\302\\233')\" "
 		 "'%s/rec/root/sys/bus/pci/devices/0000:02:00.0/driver'",
 		 unit_srcdir(), tdir, tdir);
-	return sh(cmd) ? -1 : 0;
+	return unit_sh(cmd) ? -1 : 0;
 }
 
 static int term_cleanup(void)
@@ -82,7 +66,7 @@ static int term_cleanup(void)
 	char cmd[128];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
-	return sh(cmd) ? -1 : 0;
+	return unit_sh(cmd) ? -1 : 0;
 }
 
 /* The crafted driver name shows up escaped; no raw ESC or C1 CSI. */
@@ -95,8 +79,8 @@ static void test_scan_text_escapes_driver(void)
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s/tests/data/recordings' && THINHV_PCI_IDS=pci.ids "
 		 "NO_COLOR=1 '%s' scan --replay '%s/rec' >'%s' 2>/dev/null",
-		 unit_srcdir(), cli(), tdir, out);
-	CU_ASSERT_TRUE(sh(cmd) < 8); /* a verdict, not an error or crash */
+		 unit_srcdir(), unit_cli(), tdir, out);
+	CU_ASSERT_TRUE(unit_sh(cmd) < 8); /* a verdict, not an error or crash */
 	o = slurp(out);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	CU_ASSERT_PTR_NULL(strchr(o, '\033'));
@@ -108,8 +92,8 @@ static void test_scan_text_escapes_driver(void)
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s/tests/data/recordings' && THINHV_PCI_IDS=pci.ids "
 		 "'%s' scan --json --replay '%s/rec' >'%s' 2>/dev/null",
-		 unit_srcdir(), cli(), tdir, out);
-	CU_ASSERT_TRUE(sh(cmd) < 8);
+		 unit_srcdir(), unit_cli(), tdir, out);
+	CU_ASSERT_TRUE(unit_sh(cmd) < 8);
 	o = slurp(out);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o, "nv\\u001b[1A\\u001b[2K"));
@@ -126,8 +110,8 @@ static void test_error_message_escaped(void)
 	snprintf(cmd, sizeof(cmd),
 		 "'%s' scan --replay \"%s/$(printf 'no\\033]0;owned\\007')\" "
 		 ">/dev/null 2>'%s'",
-		 cli(), tdir, err);
-	CU_ASSERT_EQUAL(sh(cmd), 4);
+		 unit_cli(), tdir, err);
+	CU_ASSERT_EQUAL(unit_sh(cmd), 4);
 	e = slurp(err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_PTR_NULL(strchr(e, '\033'));

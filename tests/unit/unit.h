@@ -27,6 +27,12 @@ void unit_register(struct unit_suite *s);
 
 /* Directory holding test data (set by the runner from THINHV_SRCDIR). */
 const char *unit_srcdir(void);
+/* The built `thinhv` binary ($THINHV_CLI, else build/thinhv). */
+const char *unit_cli(void);
+/* system(cmd): the exit status, 100 + signal when killed, -1 on error. */
+int unit_sh(const char *cmd);
+/* Monotonic seconds (for the "answers within N s" checks). */
+double unit_now(void);
 
 #define UNIT_SUITE(id, init_fn, cleanup_fn, ...)                          \
 	static const struct unit_test id##_tests[] = { __VA_ARGS__,       \
