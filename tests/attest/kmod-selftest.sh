@@ -40,8 +40,8 @@ notok() { echo "not ok $1${2:+ - $2}"; fails=$((fails + 1)); }
 # --- build the module from the tree's sources ---
 mkdir -p "$work/mod"
 ln -s "$top/tests/attest/kmod/att_selftest.c" "$work/mod/selftest.c"
-ln -s "$top/attest/tcg_log.c" "$work/mod/tcg_log.c"
-ln -s "$top/attest/att_measure.c" "$work/mod/att_measure.c"
+ln -s "$top/attest/pure/tcg_log.c" "$work/mod/tcg_log.c"
+ln -s "$top/attest/kernel/att_measure.c" "$work/mod/att_measure.c"
 cat >"$work/mod/Kbuild" <<KB
 obj-m := att_selftest.o
 att_selftest-y := selftest.o tcg_log.o att_measure.o
