@@ -119,12 +119,7 @@ static int amdvi_probe(struct hv_iommu *io)
 		struct hv_iommu_unit *u = &io->unit[i];
 		uint64_t ctrl;
 
-		u->regs = iommu_hw_map(u->base, u->size);
-		if (!u->regs)
-			return -ENOMEM;
-		iommu_hw_acc_init(u);
-		rc = hv_iommu_add_region(io, u->base, u->size,
-					 THINHV_RANGE_MMIO);
+		rc = hv_iommu_map_unit(io, u);
 		if (rc)
 			return rc;
 		ctrl = iommu_rd64(u->regs, AMDVI_REG_CONTROL);

@@ -108,6 +108,9 @@ int hv_iommu_pci_read8(uint16_t seg, uint8_t bus, uint8_t devfn, int where,
 		       uint8_t *val);
 int hv_iommu_add_region(struct hv_iommu *io, uint64_t base, uint64_t len,
 			uint32_t kind);
+/* Map a unit's register window, set up its kernel accessor and register
+ * the window as protected MMIO (probe, both drivers). */
+int hv_iommu_map_unit(struct hv_iommu *io, struct hv_iommu_unit *u);
 void hv_iommu_record(struct hv_iommu *io, struct iommu_fault *f);
 
 /* True while CPUs run virtualized: registers may only be read then. */

@@ -78,6 +78,15 @@ int hv_iommu_add_region(struct hv_iommu *io, uint64_t base, uint64_t len,
 	return 0;
 }
 
+int hv_iommu_map_unit(struct hv_iommu *io, struct hv_iommu_unit *u)
+{
+	u->regs = iommu_hw_map(u->base, u->size);
+	if (!u->regs)
+		return -ENOMEM;
+	iommu_hw_acc_init(u);
+	return hv_iommu_add_region(io, u->base, u->size, THINHV_RANGE_MMIO);
+}
+
 int hv_iommu_add_unity(struct hv_iommu *io, uint16_t segment, uint16_t first,
 		       uint16_t last, uint64_t base, uint64_t len,
 		       uint32_t perm, const char *what)

@@ -132,12 +132,7 @@ static int vtd_probe(struct hv_iommu *io)
 		struct iommu_proto *p = &u->proto;
 		uint32_t gsts, sagaw, sllps;
 
-		u->regs = iommu_hw_map(u->base, u->size);
-		if (!u->regs)
-			return -ENOMEM;
-		iommu_hw_acc_init(u);
-		rc = hv_iommu_add_region(io, u->base, u->size,
-					 THINHV_RANGE_MMIO);
+		rc = hv_iommu_map_unit(io, u);
 		if (rc)
 			return rc;
 		p->cap = iommu_rd64(u->regs, VTD_REG_CAP);
