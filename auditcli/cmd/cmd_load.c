@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attest/lib/att.h"
 #include "auditcli/cmd/cli.h"
 #include "policy/lib/policy.h"
 #include "thinhv/compat.h"
@@ -154,7 +155,6 @@ static int compile_policy(const char *xml, const char *blob_path,
 	struct pol_compiled c;
 	struct pol_policy p;
 	bool have_inv;
-	FILE *f;
 	int rc;
 
 	if (pol_xml_load(xml, &p, &e)) {
@@ -172,12 +172,11 @@ static int compile_policy(const char *xml, const char *blob_path,
 	}
 	rc = pol_digest_hex(c.blob, c.len, hex);
 	if (!rc) {
-		f = fopen(blob_path, "wbe");
-		if (!f || fwrite(c.blob, 1, c.len, f) != c.len || fclose(f)) {
+		/* The one file writer of the CLI: no planted symlink. */
+		rc = att_write_file(blob_path, c.blob, c.len);
+		if (rc)
 			cli_err("not enforced: %s: %s", blob_path,
-				strerror(errno));
-			rc = -EIO;
-		}
+				strerror(-rc));
 	}
 	pol_compiled_free(&c);
 	return rc;
